@@ -1,0 +1,3 @@
+"""The version shared by the four Genesis distributions (they move in lockstep)."""
+
+__version__ = "0.1.0"

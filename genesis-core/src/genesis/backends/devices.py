@@ -1,0 +1,55 @@
+"""Device resolution: ``"auto"`` picks the best the backend sees, else CPU."""
+
+from __future__ import annotations
+
+from genesis.backends.info import BackendType
+from genesis.backends.registry import BackendRegistry
+from genesis.backends.selection import select_backend
+from genesis.errors import ConfigurationError, DeviceNotAvailableError
+
+__all__ = ["DEVICE_KINDS", "get_device"]
+
+#: Device kinds Genesis knows, in the order "auto" prefers them.
+DEVICE_KINDS: tuple[str, ...] = ("cuda", "mps", "cpu")
+
+
+def get_device(
+    device: str = "auto",
+    *,
+    backend: BackendType | str | None = None,
+    registry: BackendRegistry | None = None,
+) -> str:
+    """Resolve ``device`` to ``"cuda"``, ``"mps"`` or ``"cpu"`` through the backend's device hook.
+
+    Args:
+        device: ``"auto"`` (the best device present, falling back to CPU), or an
+            explicit ``"cuda"``, ``"mps"`` or ``"cpu"`` (``"cuda:1"`` is accepted and
+            returned as given).
+        backend: which backend to ask (see :func:`select_backend`).
+        registry: discovered backends; discovered afresh when omitted.
+
+    Raises:
+        ConfigurationError: ``device`` is not a known kind.
+        DeviceNotAvailableError: an explicit device is not present.
+        BackendNotAvailableError: no backend can be selected.
+    """
+    requested = device.strip().lower()
+    kind = requested.split(":", 1)[0]
+    if kind != "auto" and kind not in DEVICE_KINDS:
+        raise ConfigurationError(
+            f"Unknown device {device!r}; use one of 'auto', " + ", ".join(repr(d) for d in DEVICE_KINDS)
+        )
+    chosen = select_backend(backend, registry=registry)
+    present = chosen.query_devices()
+    if kind == "auto":
+        for candidate in DEVICE_KINDS:
+            if candidate in present:
+                return candidate
+        return "cpu"
+    if kind not in present:
+        raise DeviceNotAvailableError(
+            f"Device {device!r} was requested but the {chosen.name!r} backend "
+            f"({chosen.info.framework} {chosen.info.framework_version}) sees only: "
+            f"{', '.join(present) or 'none'}. Use device='auto' to fall back to the CPU."
+        )
+    return requested

@@ -1,0 +1,89 @@
+"""User-facing configuration of a generator."""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass, field
+from typing import Any
+
+from genesis.backends.info import BackendType
+from genesis.errors import ConfigurationError
+from genesis.models.spec import CTGANParams, TVAEParams
+
+__all__ = ["METHODS", "GeneratorConfig"]
+
+#: The methods Genesis defines. Whether a backend implements one is its capability.
+METHODS: tuple[str, ...] = ("ctgan", "tvae", "timegan")
+
+
+@dataclass
+class GeneratorConfig:
+    """Everything that decides how a generator is built and trained.
+
+    Attributes:
+        method: ``"ctgan"``, ``"tvae"`` or ``"timegan"``.
+        backend: a :class:`BackendType`, an installed backend's name, or ``AUTO``
+            (then ``GENESIS_BACKEND``, then priority order decides).
+        device: ``"auto"``, ``"cpu"``, ``"cuda"`` or ``"mps"``.
+        seed: makes a fit and its samples repeat exactly on the same backend and
+            machine; ``None`` for fresh randomness.
+        epochs: overrides the method's epoch count (``ctgan.epochs``/``tvae.epochs``).
+        batch_size: overrides the method's batch size.
+        verbose: show a progress bar while fitting.
+        num_threads: framework threads; ``None`` lets the backend choose.
+        ctgan: CTGAN hyperparameters (paper defaults).
+        tvae: TVAE hyperparameters (paper defaults).
+        max_categories: most categories one discrete column keeps; rarer values
+            share one bucket (see :class:`genesis.data.transformer.DataTransformer`).
+        max_modes: most mixture components per continuous column.
+        mixture_fit_rows: rows subsampled to fit each column's mixture (``None``: all).
+    """
+
+    method: str = "ctgan"
+    backend: BackendType | str = BackendType.AUTO
+    device: str = "auto"
+    seed: int | None = None
+    epochs: int | None = None
+    batch_size: int | None = None
+    verbose: bool = True
+    num_threads: int | None = None
+    ctgan: CTGANParams = field(default_factory=CTGANParams)
+    tvae: TVAEParams = field(default_factory=TVAEParams)
+    max_categories: int = 1000
+    max_modes: int = 10
+    mixture_fit_rows: int | None = 20_000
+
+    def __post_init__(self) -> None:
+        self.method = str(self.method).strip().lower()
+        if self.method not in METHODS:
+            raise ConfigurationError(
+                f"Unknown method {self.method!r}; choose one of: {', '.join(METHODS)}"
+            )
+        for name in ("epochs", "batch_size", "num_threads"):
+            value = getattr(self, name)
+            if value is not None and (not isinstance(value, int) or value < 1):
+                raise ConfigurationError(f"{name} must be a positive integer, got {value!r}")
+        if self.seed is not None and not isinstance(self.seed, int):
+            raise ConfigurationError(f"seed must be an integer or None, got {self.seed!r}")
+        if self.max_categories < 2:
+            raise ConfigurationError("max_categories must be at least 2")
+        if not 1 <= self.max_modes <= 50:
+            raise ConfigurationError("max_modes must be between 1 and 50")
+
+    def replace(self, **changes: Any) -> GeneratorConfig:
+        """Return a copy with ``changes`` applied (validated again)."""
+        return dataclasses.replace(self, **changes)
+
+    def method_params(self) -> CTGANParams | TVAEParams:
+        """The hyperparameters of :attr:`method`, with ``epochs``/``batch_size`` overrides applied."""
+        params: CTGANParams | TVAEParams
+        if self.method == "ctgan":
+            params = self.ctgan
+        elif self.method == "tvae":
+            params = self.tvae
+        else:
+            raise ConfigurationError(f"Method {self.method!r} has no tabular hyperparameters")
+        overrides = {
+            k: v for k, v in (("epochs", self.epochs), ("batch_size", self.batch_size)) if v is not None
+        }
+        return dataclasses.replace(params, **overrides) if overrides else params

@@ -1,0 +1,135 @@
+"""Every hook a Genesis backend plugin may implement.
+
+A backend is a plugin module registered under the entry point group
+``genesis.backends``. It implements these hooks with ``from genesis import
+hookimpl``. The core calls each backend's hooks on that backend alone (a subset
+hook caller), always with keyword arguments, through the typed wrappers of
+:class:`genesis.backends.backend.Backend`; nothing else touches ``pm.hook``.
+
+Rules for implementers:
+
+* The plugin module must import without its framework installed: import the
+  framework inside the hook bodies (or in modules those bodies import).
+* ``genesis_backend_info`` must not import the framework either; use
+  ``importlib.util.find_spec`` and ``importlib.metadata.version``.
+* A hook may accept fewer arguments than its spec declares (pluggy passes only
+  the ones it names).
+* The model object returned by ``genesis_build_model`` is opaque to the core; it
+  is handed back to the other hooks unchanged.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from genesis.markers import hookspec
+
+if TYPE_CHECKING:
+    import numpy as np
+
+    from genesis.backends.info import BackendInfo, RuntimeOptions
+    from genesis.models.batches import TrainBatch
+    from genesis.models.spec import ModelSpec
+
+
+@hookspec
+def genesis_backend_info() -> BackendInfo:
+    """Describe this backend: name, priority, availability, install command, capabilities.
+
+    Called once each time the core discovers backends (``select_backend``,
+    ``genesis backends``). Must be cheap and must not import the framework.
+
+    Returns:
+        The backend's :class:`~genesis.backends.info.BackendInfo`.
+    """
+
+
+@hookspec(firstresult=True)
+def genesis_query_devices() -> list[str]:
+    """List the device kinds this backend can use right now, best first.
+
+    Called when a device is resolved (``get_device``) and by ``genesis backends``;
+    only on an available backend. May import the framework.
+
+    Returns:
+        Device kinds among ``"cuda"``, ``"mps"``, ``"cpu"``, e.g. ``["cuda", "cpu"]``.
+        ``"cpu"`` should always be present.
+    """
+
+
+@hookspec(firstresult=True)
+def genesis_build_model(spec: ModelSpec, options: RuntimeOptions) -> Any:
+    """Build the networks and optimizers that ``spec`` describes.
+
+    Called at the start of a fit (and when a saved model is loaded). Only called
+    for a method listed in the backend's capabilities.
+
+    Args:
+        spec: the method, its hyperparameters and the data layout.
+        options: the resolved device, the seed of the backend's random generator,
+            and the thread count to use.
+
+    Returns:
+        An opaque model object, passed back to the other hooks.
+    """
+
+
+@hookspec(firstresult=True)
+def genesis_train_step(model: Any, batch: TrainBatch) -> dict[str, float]:
+    """Run one optimization step of ``model`` on ``batch``.
+
+    Called by the core's training schedule, ``steps_per_epoch`` times per epoch.
+    The networks are in training mode during the step.
+
+    Args:
+        model: the object ``genesis_build_model`` returned.
+        batch: numpy arrays sampled by the core (see :mod:`genesis.models.batches`).
+
+    Returns:
+        The step's losses by name (CTGAN: ``"generator"``, ``"discriminator"``;
+        TVAE: ``"loss"``), as Python floats.
+    """
+
+
+@hookspec(firstresult=True)
+def genesis_generate(model: Any, noise: np.ndarray, cond: np.ndarray | None) -> np.ndarray:
+    """Run the generative network forward in inference mode, without gradients.
+
+    Called when sampling, once per chunk of rows. CTGAN: the generator on
+    ``noise ⊕ cond`` (BatchNorm uses its running statistics). TVAE: the decoder on
+    ``noise`` (``cond`` is ``None``). The core applies the output activations, so
+    the result is the network's raw output, identical across backends for the
+    same weights and noise.
+
+    Args:
+        model: the object ``genesis_build_model`` returned.
+        noise: ``(n, embedding_dim)`` float32 standard-normal noise drawn by the core.
+        cond: ``(n, cond_dim)`` float32 condition vectors, or ``None``.
+
+    Returns:
+        ``(n, data_dim)`` float32 raw outputs as a numpy array.
+    """
+
+
+@hookspec(firstresult=True)
+def genesis_get_weights(model: Any) -> dict[str, np.ndarray]:
+    """Export every learned array of ``model`` under its framework-neutral name.
+
+    Called when a model is saved. Names, shapes and layouts follow
+    :mod:`genesis.models.weights`, so a file written by one backend loads on any.
+
+    Returns:
+        A mapping from weight name to a numpy array (float32).
+    """
+
+
+@hookspec(firstresult=True)
+def genesis_set_weights(model: Any, weights: dict[str, np.ndarray]) -> bool:
+    """Load ``weights`` (names and layouts of :mod:`genesis.models.weights`) into ``model``.
+
+    Called when a saved model is loaded, after ``genesis_build_model``.
+
+    Returns:
+        ``True`` once the weights are in place. Raise on a missing name or a shape
+        mismatch.
+    """

@@ -1,0 +1,1 @@
+"""Framework-neutral definitions of the methods: specs, weights, numpy inference."""

@@ -1,0 +1,41 @@
+import pytest
+
+from core_helpers import FakeBackendPlugin
+from genesis.backends import DeviceNotAvailableError, get_device
+from genesis.errors import ConfigurationError
+
+
+def test_auto_prefers_cuda_then_mps_then_cpu(make_registry, no_env):
+    assert get_device("auto", registry=make_registry(FakeBackendPlugin("g", 1, devices=["cpu", "cuda"]))) == "cuda"
+    assert get_device("auto", registry=make_registry(FakeBackendPlugin("m", 1, devices=["mps", "cpu"]))) == "mps"
+    assert get_device("auto", registry=make_registry(FakeBackendPlugin("c", 1, devices=["cpu"]))) == "cpu"
+
+
+def test_explicit_present_and_absent(make_registry, no_env):
+    registry = make_registry(FakeBackendPlugin("g", 1, devices=["cuda", "cpu"]))
+    assert get_device("cuda", registry=registry) == "cuda"
+    assert get_device("CUDA:1", registry=registry) == "cuda:1"
+    with pytest.raises(DeviceNotAvailableError, match="'mps' was requested.*sees only: cuda, cpu"):
+        get_device("mps", registry=registry)
+
+
+def test_unknown_device_kind(make_registry, no_env):
+    with pytest.raises(ConfigurationError, match="Unknown device 'tpu'"):
+        get_device("tpu", registry=make_registry(FakeBackendPlugin("c", 1)))
+
+
+@pytest.mark.parametrize("backend", ["torch", "tensorflow"])
+def test_real_backends_resolve_auto(backend, no_env):
+    device = get_device("auto", backend=backend)
+    assert device in {"cuda", "mps", "cpu"}
+    assert get_device("cpu", backend=backend) == "cpu"
+
+
+def test_real_torch_matches_torch_itself(no_env):
+    import torch
+
+    expected = "cuda" if torch.cuda.is_available() else "cpu"
+    assert get_device("auto") == expected
+    if not torch.cuda.is_available():
+        with pytest.raises(DeviceNotAvailableError, match="'cuda' was requested"):
+            get_device("cuda")

@@ -1,0 +1,69 @@
+"""Each distribution builds a wheel, and installs by name into a fresh environment."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from core_helpers import REPO_ROOT
+
+import genesis
+
+DISTS = ["genesis-core", "genesis-torch", "genesis-tensorflow", "genesis-testkit"]
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture(scope="module")
+def wheelhouse(tmp_path_factory) -> Path:
+    out = tmp_path_factory.mktemp("wheels")
+    subprocess.run(
+        [sys.executable, "-m", "pip", "wheel", "--quiet", "--no-deps", "--no-build-isolation",
+         "--wheel-dir", str(out), *(str(REPO_ROOT / d) for d in DISTS)],
+        check=True, capture_output=True, text=True, timeout=600,
+    )
+    return out
+
+
+def _metadata(wheel: Path) -> str:
+    with zipfile.ZipFile(wheel) as zf:
+        name = next(n for n in zf.namelist() if n.endswith(".dist-info/METADATA"))
+        return zf.read(name).decode()
+
+
+def test_every_distribution_builds_a_wheel_at_the_shared_version(wheelhouse):
+    v = genesis.__version__
+    for dist in DISTS:
+        wheels = list(wheelhouse.glob(f"{dist.replace('-', '_')}-{v}-py3-none-any.whl"))
+        assert len(wheels) == 1, sorted(p.name for p in wheelhouse.iterdir())
+    core = _metadata(next(wheelhouse.glob("genesis_core-*.whl")))
+    assert f"Requires-Dist: genesis-torch=={v}; extra == 'torch'" in core
+    assert f"Requires-Dist: genesis-tensorflow[cpu]=={v}; extra == 'tensorflow'" in core
+
+
+def test_installing_core_with_torch_extra_gives_a_working_backend(wheelhouse, tmp_path):
+    venv = tmp_path / "venv"
+    subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True, timeout=120)
+    py = venv / "bin" / "python"
+    install = subprocess.run(
+        [str(py), "-m", "pip", "install", "--quiet", "--find-links", str(wheelhouse),
+         "-c", str(REPO_ROOT / "constraints.txt"), "genesis-core[torch]"],
+        capture_output=True, text=True, timeout=900,
+    )
+    assert install.returncode == 0, install.stdout[-3000:] + install.stderr[-3000:]
+    probe = subprocess.run(
+        [str(py), "-c",
+         "import genesis, genesis_torch, importlib.metadata as md\n"
+         "from genesis.backends import select_backend, get_device\n"
+         "assert 'site-packages' in genesis.__file__ and 'site-packages' in genesis_torch.__file__\n"
+         "print(select_backend().name, get_device('auto'), md.version('genesis-torch'))"],
+        capture_output=True, text=True, timeout=300, cwd=tmp_path,
+    )
+    assert probe.returncode == 0, probe.stderr
+    name, device, version = probe.stdout.split()
+    assert name == "torch" and device in {"cpu", "cuda"} and version == genesis.__version__
+    cli = subprocess.run([str(venv / "bin" / "genesis"), "backends"], capture_output=True, text=True, timeout=300)
+    assert cli.returncode == 0 and cli.stdout.splitlines()[1].startswith("torch"), cli.stdout + cli.stderr

@@ -1,0 +1,109 @@
+"""The pytest plugin (entry point ``pytest11: genesis``).
+
+Adds ``--genesis-backend=NAME``. Without the option it does nothing: no tests
+are added and no backend is touched. With it, the conformance suite (the
+``check_*.py`` modules of :mod:`genesis_testkit.suite`) is collected and runs
+against the named backend; when no test paths were given on the command line,
+only the suite runs.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+SUITE_DIR = Path(__file__).parent / "suite"
+OPTION = "--genesis-backend"
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    """Register ``--genesis-backend``."""
+    group = parser.getgroup("genesis", "Genesis backend conformance suite")
+    group.addoption(
+        OPTION,
+        action="store",
+        dest="genesis_backend",
+        default=None,
+        metavar="NAME",
+        help="run the Genesis conformance suite against the installed backend NAME "
+        "(torch, tensorflow, or a third-party backend's name).",
+    )
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Point collection at the suite when ``--genesis-backend`` is given."""
+    config.addinivalue_line(
+        "markers", "genesis_capability(name): the test needs a backend capability"
+    )
+    if not config.getoption("genesis_backend"):
+        return
+    suite = str(SUITE_DIR)
+    explicit = config.args_source == pytest.Config.ArgsSource.ARGS
+    if not explicit:
+        config.args[:] = [suite]
+    elif suite not in config.args:
+        config.args.append(suite)
+
+
+def pytest_collect_file(file_path: Path, parent: pytest.Collector) -> pytest.Module | None:
+    """Collect the suite's ``check_*.py`` modules, only under ``--genesis-backend``."""
+    if not parent.config.getoption("genesis_backend"):
+        return None
+    if file_path.suffix == ".py" and file_path.name.startswith("check_"):
+        if file_path.parent == SUITE_DIR:
+            return pytest.Module.from_parent(parent, path=file_path)
+    return None
+
+
+def pytest_report_header(config: pytest.Config) -> str | None:
+    """Say which backend the suite runs against."""
+    name = config.getoption("genesis_backend")
+    return f"genesis conformance suite: backend={name}" if name else None
+
+
+@pytest.fixture(scope="session")
+def genesis_backend_name(request: pytest.FixtureRequest) -> str:
+    """Contract: the name of the backend under test.
+
+    Comes from ``--genesis-backend``; a third party that subclasses the suite in
+    its own test files may override this fixture to return its backend's name.
+    """
+    name = request.config.getoption("genesis_backend")
+    if not name:
+        pytest.fail(
+            "The Genesis conformance suite needs a backend: run pytest with "
+            "--genesis-backend=NAME or override the genesis_backend_name fixture.",
+            pytrace=False,
+        )
+    return str(name)
+
+
+@pytest.fixture(scope="session")
+def genesis_registry():  # type: ignore[no-untyped-def]
+    """Contract: a :class:`genesis.backends.BackendRegistry` discovered through entry points."""
+    from genesis.backends import discover_backends
+
+    return discover_backends()
+
+
+@pytest.fixture(scope="session")
+def genesis_backend(genesis_backend_name: str, genesis_registry):  # type: ignore[no-untyped-def]
+    """Contract: the :class:`genesis.backends.Backend` under test, selected by name.
+
+    Fails (never skips) when the backend is not installed or not usable.
+    """
+    from genesis.backends import BackendNotAvailableError
+
+    try:
+        return genesis_registry.backend(genesis_backend_name)
+    except BackendNotAvailableError as exc:
+        pytest.fail(f"backend {genesis_backend_name!r} is not usable: {exc}", pytrace=False)
+
+
+@pytest.fixture
+def genesis_env_clean(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """Contract: ``GENESIS_BACKEND`` is unset for the test."""
+    monkeypatch.delenv("GENESIS_BACKEND", raising=False)
+    yield

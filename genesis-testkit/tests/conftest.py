@@ -1,0 +1,3 @@
+"""Fixtures for the testkit's own tests."""
+
+pytest_plugins = ["pytester"]

@@ -1,0 +1,1 @@
+"""A broken third-party Genesis backend."""

@@ -1,0 +1,1 @@
+"""A toy third-party Genesis backend."""

@@ -1,0 +1,1 @@
+"""Genesis backend for PyTorch (the reference backend)."""

@@ -1,0 +1,50 @@
+"""The torch backend's plugin module (entry point ``genesis.backends: torch``).
+
+It imports without torch installed: torch is imported inside the hooks that need it.
+"""
+
+from __future__ import annotations
+
+import importlib.metadata
+
+from genesis import hookimpl
+from genesis.backends import BUILTIN_INSTALL_COMMANDS, BackendInfo
+from genesis.backends.probe import probe_framework
+
+NAME = "torch"
+PRIORITY = 10
+
+#: What this backend implements (see genesis.backends.Capability).
+CAPABILITIES: frozenset[str] = frozenset()
+
+
+def _plugin_version() -> str | None:
+    try:
+        return importlib.metadata.version("genesis-torch")
+    except importlib.metadata.PackageNotFoundError:
+        return None
+
+
+@hookimpl
+def genesis_backend_info() -> BackendInfo:
+    """Describe the torch backend without importing torch."""
+    probe = probe_framework("torch", ["torch"])
+    return BackendInfo(
+        name=NAME,
+        priority=PRIORITY,
+        available=probe.installed,
+        reason=probe.reason,
+        install_command=BUILTIN_INSTALL_COMMANDS[NAME],
+        capabilities=CAPABILITIES,
+        framework="torch",
+        framework_version=probe.version,
+        plugin_version=_plugin_version(),
+    )
+
+
+@hookimpl
+def genesis_query_devices() -> list[str]:
+    """List torch's devices (imports torch)."""
+    from genesis_torch.devices import list_devices
+
+    return list_devices()
