@@ -35,7 +35,6 @@ class GeneratorConfig:
         tvae: TVAE hyperparameters (paper defaults).
         max_categories: most categories one discrete column keeps; rarer values
             share one bucket (see :class:`genesis.data.transformer.DataTransformer`).
-        max_modes: most mixture components per continuous column.
         mixture_fit_rows: rows subsampled to fit each column's mixture (``None``: all).
     """
 
@@ -50,7 +49,6 @@ class GeneratorConfig:
     ctgan: CTGANParams = field(default_factory=CTGANParams)
     tvae: TVAEParams = field(default_factory=TVAEParams)
     max_categories: int = 1000
-    max_modes: int = 10
     mixture_fit_rows: int | None = 20_000
 
     def __post_init__(self) -> None:
@@ -65,10 +63,10 @@ class GeneratorConfig:
                 raise ConfigurationError(f"{name} must be a positive integer, got {value!r}")
         if self.seed is not None and not isinstance(self.seed, int):
             raise ConfigurationError(f"seed must be an integer or None, got {self.seed!r}")
+        if self.mixture_fit_rows is not None and self.mixture_fit_rows < 1:
+            raise ConfigurationError("mixture_fit_rows must be a positive integer or None")
         if self.max_categories < 2:
             raise ConfigurationError("max_categories must be at least 2")
-        if not 1 <= self.max_modes <= 50:
-            raise ConfigurationError("max_modes must be between 1 and 50")
 
     def replace(self, **changes: Any) -> GeneratorConfig:
         """Return a copy with ``changes`` applied (validated again)."""

@@ -1,19 +1,61 @@
-"""The user-facing generator: fit a table, sample synthetic rows."""
+"""The user-facing generator: fit a table, sample synthetic rows, save and load."""
 
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Sequence
+import os
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
+import numpy as np
+import pandas as pd
+
+from genesis._version import __version__
 from genesis.backends.backend import Backend
-from genesis.backends.info import BackendType
+from genesis.backends.devices import resolve_device
+from genesis.backends.info import BackendType, RuntimeOptions
 from genesis.backends.registry import BackendRegistry
 from genesis.backends.selection import select_backend
 from genesis.config import GeneratorConfig
-from genesis.errors import ConfigurationError, MethodNotSupportedError, NotFittedError
+from genesis.data.conditional import ConditionalSampler
+from genesis.data.transformer import DataTransformer
+from genesis.errors import (
+    ConfigurationError,
+    DataValidationError,
+    GenesisError,
+    MethodNotSupportedError,
+    ModelFileError,
+    NotFittedError,
+    UnknownColumnError,
+)
+from genesis.models.spec import ModelSpec
+from genesis.models.tabular import TabularMethod, make_tabular_method
+from genesis.models.weights import validate_weights
+from genesis.training.loop import EpochCallback, run_epochs
 
 __all__ = ["SyntheticGenerator"]
+
+#: Rows generated per call of the backend when sampling.
+SAMPLE_CHUNK_ROWS = 50_000
+#: Most candidate rows drawn per requested row when conditions need rejection.
+MAX_CANDIDATES_PER_ROW = 200
+
+
+@dataclass
+class _Fitted:
+    """Everything a fitted tabular generator holds."""
+
+    transformer: DataTransformer
+    method: TabularMethod
+    spec: ModelSpec
+    model: Any
+    history: list[dict[str, Any]] = field(default_factory=list)
+
+    @property
+    def epochs_done(self) -> int:
+        return int(self.history[-1]["epoch"]) if self.history else 0
 
 
 class SyntheticGenerator:
@@ -30,6 +72,10 @@ class SyntheticGenerator:
         ConfigurationError: an unknown method or option, or an invalid value.
         BackendNotAvailableError: the backend cannot be used; the message names
             the ``pip install`` command.
+
+    Example:
+        >>> gen = SyntheticGenerator(method="ctgan", epochs=10, seed=0)  # doctest: +SKIP
+        >>> synthetic = gen.fit(df).sample(1_000)  # doctest: +SKIP
     """
 
     def __init__(
@@ -55,8 +101,10 @@ class SyntheticGenerator:
             )
         self.config: GeneratorConfig = base.replace(**changes) if changes else base
         self._backend: Backend = select_backend(self.config.backend, registry=registry)
-        self._fitted = False
+        self._fitted: _Fitted | None = None
+        self._sample_rng = np.random.default_rng(self._seed_sequence(2))
 
+    # ----------------------------------------------------------------- basics
     @property
     def backend(self) -> Backend:
         """The backend this generator runs on."""
@@ -67,9 +115,31 @@ class SyntheticGenerator:
         """The generation method."""
         return self.config.method
 
+    @property
+    def is_fitted(self) -> bool:
+        """Whether :meth:`fit` (or :meth:`load`) has given the generator a model."""
+        return self._fitted is not None
+
+    @property
+    def loss_history(self) -> pd.DataFrame:
+        """One row per trained epoch: ``epoch`` and the epoch's mean losses."""
+        if self._fitted is None:
+            return pd.DataFrame(columns=["epoch"])
+        columns = ["epoch", *self._fitted.method.loss_names]
+        return pd.DataFrame(self._fitted.history, columns=columns)
+
+    @property
+    def transformer(self) -> DataTransformer:
+        """The fitted data transformer."""
+        return self._require_fitted().transformer
+
     def __repr__(self) -> str:
-        state = "fitted" if self._fitted else "not fitted"
+        state = f"fitted, {self._fitted.epochs_done} epochs" if self._fitted else "not fitted"
         return f"SyntheticGenerator(method={self.method!r}, backend={self._backend.name!r}, {state})"
+
+    def _seed_sequence(self, stream: int) -> np.random.SeedSequence | None:
+        seed = self.config.seed
+        return None if seed is None else np.random.SeedSequence([seed, stream])
 
     def _require_capability(self) -> None:
         if not self._backend.supports(self.method):
@@ -79,23 +149,304 @@ class SyntheticGenerator:
                 "Choose a backend whose capabilities include it; `genesis backends` lists them."
             )
 
-    def fit(self, data: Any, discrete_columns: Sequence[str] | None = None) -> SyntheticGenerator:
+    def _require_fitted(self) -> _Fitted:
+        if self._fitted is None:
+            raise NotFittedError("Call fit() (or SyntheticGenerator.load()) before sampling or saving.")
+        return self._fitted
+
+    def _runtime_options(self) -> RuntimeOptions:
+        return RuntimeOptions(
+            device=resolve_device(self._backend, self.config.device),
+            seed=self.config.seed,
+            num_threads=self.config.num_threads,
+        )
+
+    # -------------------------------------------------------------------- fit
+    def fit(
+        self,
+        data: pd.DataFrame,
+        discrete_columns: Sequence[str] | None = None,
+        *,
+        epochs: int | None = None,
+        resume: bool = False,
+        callbacks: Sequence[EpochCallback] = (),
+    ) -> SyntheticGenerator:
         """Learn ``data``.
+
+        Args:
+            data: the real table. Missing values are learned and reproduced.
+            discrete_columns: columns to treat as categories; by default the
+                ``object``, ``string``, ``category`` and ``bool`` columns.
+            epochs: epochs for this call (default: the configured epochs).
+            resume: continue training the current model (fitted or loaded) on
+                ``data`` instead of starting over; the data transform is kept, so
+                ``data`` must have the same columns. Optimizer state restarts.
+            callbacks: called after every epoch with an
+                :class:`~genesis.training.loop.EpochResult`; one that returns
+                ``True`` stops training.
+
+        Returns:
+            ``self``.
 
         Raises:
             MethodNotSupportedError: the backend does not implement the method.
+            DataValidationError: the table cannot be learned from (empty, one row,
+                an all-missing column, a column of mixed types, ...).
         """
         self._require_capability()
-        raise MethodNotSupportedError(
-            f"Training {self.method!r} is not implemented yet in this version of genesis-core."
-        )
+        if self.method not in ("ctgan", "tvae"):
+            raise MethodNotSupportedError(f"Method {self.method!r} does not fit tables.")
+        if epochs is not None and (not isinstance(epochs, int) or epochs < 1):
+            raise ConfigurationError(f"epochs must be a positive integer, got {epochs!r}")
+        if not isinstance(data, pd.DataFrame):
+            raise DataValidationError(
+                f"fit() takes a pandas DataFrame, got {type(data).__name__}; "
+                "wrap arrays with pandas.DataFrame(array, columns=[...])."
+            )
+        rng = np.random.default_rng(self._seed_sequence(1))
+        if resume and self._fitted is not None:
+            fitted = self._fitted
+            missing = [c for c in fitted.transformer.columns if c not in data.columns]
+            extra = [c for c in data.columns if c not in fitted.transformer.columns]
+            if missing or extra:
+                raise DataValidationError(
+                    "resume=True needs the columns the model was fitted on; "
+                    f"missing: {missing or 'none'}, unexpected: {extra or 'none'}"
+                )
+            data = data[list(fitted.transformer.columns)]
+            transformed = fitted.transformer.transform(data, rng=rng)
+        else:
+            transformer = DataTransformer().fit(
+                data,
+                discrete_columns,
+                rng=rng,
+                max_fit_rows=self.config.mixture_fit_rows,
+                max_categories=self.config.max_categories,
+            )
+            transformed = transformer.transform(data, rng=rng)
+            method = make_tabular_method(self.method, self.config.method_params())
+            spec = method.spec(transformer)
+            model = self._backend.build_model(spec, self._runtime_options())
+            fitted = _Fitted(transformer=transformer, method=method, spec=spec, model=model)
 
-    def sample(self, n: int) -> Any:
+        sampler = ConditionalSampler(fitted.transformer, transformed)
+        method = fitted.method
+        n_epochs = epochs if epochs is not None else self.config.method_params().epochs
+        backend, model = self._backend, fitted.model
+        history = run_epochs(
+            n_epochs,
+            fitted.epochs_done + 1,
+            lambda: method.epoch_batches(transformed, sampler, rng),
+            lambda batch: backend.train_step(model, batch),
+            loss_names=method.loss_names,
+            steps_per_epoch=method.steps_per_epoch(len(transformed)),
+            verbose=self.config.verbose,
+            callbacks=callbacks,
+            description=f"{self.method} [{backend.name}]",
+        )
+        fitted.history.extend(history)
+        self._fitted = fitted
+        self._sample_rng = np.random.default_rng(self._seed_sequence(2))
+        return self
+
+    # ----------------------------------------------------------------- sample
+    def sample(
+        self,
+        n: int,
+        conditions: Mapping[str, Any] | None = None,
+        *,
+        seed: int | None = None,
+    ) -> pd.DataFrame:
         """Generate ``n`` synthetic rows.
 
+        Args:
+            n: how many rows (a positive integer).
+            conditions: discrete column → value; every returned row has these
+                values. CTGAN conditions its generator on the first column (the
+                bit in that column's own block of the condition vector); further
+                columns, and all columns for TVAE, are met by drawing more rows
+                and keeping those that match.
+            seed: draw this call's noise from a fresh generator seeded with
+                ``seed`` (default: the generator's own stream, seeded by
+                ``config.seed``).
+
+        Returns:
+            A DataFrame with the fitted table's columns and dtypes.
+
         Raises:
-            NotFittedError: the generator has not been fitted.
+            NotFittedError: nothing fitted or loaded yet.
+            ConfigurationError: ``n`` is not a positive integer.
+            UnknownColumnError, UnknownValueError: a condition names a column that
+                is not a discrete column of the table, or a value never seen.
+            GenesisError: the conditions are too rare to reach ``n`` rows.
         """
-        if not self._fitted:
-            raise NotFittedError("Call fit() (or load a saved model) before sample().")
-        raise MethodNotSupportedError("Sampling is not implemented yet.")
+        fitted = self._require_fitted()
+        if isinstance(n, bool) or not isinstance(n, (int, np.integer)) or n <= 0:
+            raise ConfigurationError(f"n must be a positive integer, got {n!r}")
+        n = int(n)
+        rng = np.random.default_rng(seed) if seed is not None else self._sample_rng
+        targets = self._condition_targets(fitted, conditions or {})
+        weights = self._decode_weights(fitted)
+        sampler = ConditionalSampler(fitted.transformer)
+        conditioned = targets[:1] if fitted.method.conditional else []
+        cond_fixed = (
+            sampler.condition_vector({targets[0][0]: targets[0][1]}, 1) if conditioned else None
+        )
+        frames: list[pd.DataFrame] = []
+        have, drawn = 0, 0
+        rejecting = len(targets) > len(conditioned)
+        budget = max(n * MAX_CANDIDATES_PER_ROW, 1_000_000) if rejecting else n
+        while have < n:
+            if drawn >= budget:
+                raise GenesisError(
+                    f"Only {have} of {n} rows matching {dict(conditions or {})} came out of "
+                    f"{drawn} generated rows; the combination is too rare in what the model learned."
+                )
+            m = SAMPLE_CHUNK_ROWS if rejecting else min(SAMPLE_CHUNK_ROWS, n - have)
+            rows = self._generate(fitted, m, rng, sampler, cond_fixed, weights)
+            drawn += m
+            keep = np.ones(m, dtype=bool)
+            for column, value, index, span in targets:
+                if conditioned and column == conditioned[0][0]:
+                    block = rows[:, span.data_start : span.data_start + span.width]
+                    block[:] = 0.0
+                    block[:, index] = 1.0
+                else:
+                    keep &= rows[:, span.data_start + index] == 1.0
+            rows = rows[keep][: n - have]
+            if len(rows):
+                frame = fitted.transformer.inverse_transform(rows, rng)
+                frames.append(self._pin_values(fitted, frame, targets))
+                have += len(rows)
+        out = pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0]
+        return out.reset_index(drop=True)
+
+    def _generate(
+        self,
+        fitted: _Fitted,
+        m: int,
+        rng: np.random.Generator,
+        sampler: ConditionalSampler,
+        cond_fixed: np.ndarray | None,
+        weights: Mapping[str, np.ndarray],
+    ) -> np.ndarray:
+        noise = rng.standard_normal((m, fitted.method.embedding_dim), dtype=np.float32)
+        cond = None
+        if fitted.method.conditional:
+            cond = (
+                np.repeat(cond_fixed, m, axis=0) if cond_fixed is not None else sampler.sample_original(m, rng)
+            )
+        raw = self._backend.generate(fitted.model, noise, cond)
+        return fitted.method.decode(np.asarray(raw, dtype=np.float32), fitted.spec, weights, rng)
+
+    @staticmethod
+    def _condition_targets(fitted: _Fitted, conditions: Mapping[str, Any]) -> list[tuple[str, Any, int, Any]]:
+        if not isinstance(conditions, Mapping):
+            raise ConfigurationError("conditions must be a mapping of column name to value")
+        transformer = fitted.transformer
+        spans = {s.column: s for s in transformer.condition_spans()}
+        targets = []
+        for column, value in conditions.items():
+            if column not in spans:
+                kind = "a continuous column" if column in transformer.columns else "not a column of the table"
+                raise UnknownColumnError(
+                    f"Cannot condition on {column!r}: it is {kind}; conditions apply to the "
+                    f"discrete columns: {', '.join(spans) or 'none'}"
+                )
+            index = transformer.category_index(column, value)
+            targets.append((column, value, index, spans[column]))
+        return targets
+
+    @staticmethod
+    def _pin_values(fitted: _Fitted, frame: pd.DataFrame, targets: list[tuple[str, Any, int, Any]]) -> pd.DataFrame:
+        # A value merged into the rare-values bucket decodes to a random merged value;
+        # the caller asked for one in particular.
+        for column, value, index, _ in targets:
+            if fitted.transformer.rare_category_index(column) == index:
+                frame[column] = pd.Series([value] * len(frame), dtype=frame[column].dtype, index=frame.index)
+        return frame
+
+    def _decode_weights(self, fitted: _Fitted) -> Mapping[str, np.ndarray]:
+        if fitted.method.name == "tvae":
+            return {"decoder.sigma": self._backend.get_weights(fitted.model)["decoder.sigma"]}
+        return {}
+
+    # ------------------------------------------------------------- save/load
+    def save(self, path: str | os.PathLike[str], *, overwrite: bool = True) -> Path:
+        """Save the fitted model to one file (safetensors weights + JSON; no pickle).
+
+        The write is atomic: an error leaves any existing file untouched.
+
+        Returns:
+            The path written.
+        """
+        from genesis.io.model_file import ModelFile, write_model_file
+        from genesis.io.serialize import config_to_json, spec_to_json
+
+        fitted = self._require_fitted()
+        weights = self._backend.get_weights(fitted.model)
+        validate_weights(fitted.spec, weights)
+        document = {
+            "genesis_version": __version__,
+            "method": self.method,
+            "trained_with": {
+                "backend": self._backend.name,
+                "framework": self._backend.info.framework,
+                "framework_version": self._backend.info.framework_version,
+            },
+            "config": config_to_json(self.config),
+            "spec": spec_to_json(fitted.spec),
+            "transformer": fitted.transformer.to_state(),
+            "history": fitted.history,
+        }
+        return write_model_file(path, ModelFile(document=document, weights=weights), overwrite=overwrite)
+
+    @classmethod
+    def load(
+        cls,
+        path: str | os.PathLike[str],
+        backend: BackendType | str | None = None,
+        *,
+        registry: BackendRegistry | None = None,
+        **options: Any,
+    ) -> SyntheticGenerator:
+        """Load a model saved by :meth:`save`.
+
+        Args:
+            path: the model file.
+            backend: the backend to run it on (default: automatic selection);
+                weights are framework-neutral.
+            registry: discovered backends to choose from.
+            **options: configuration fields to change (``verbose``, ``device``, ...).
+
+        Raises:
+            ModelFileError: the file is missing, corrupt, tampered with, or
+                incompatible.
+        """
+        from genesis.io.model_file import read_model_file
+        from genesis.io.serialize import config_from_json, spec_from_json
+
+        content = read_model_file(path)
+        doc = content.document
+        try:
+            config = config_from_json(doc["config"])
+            spec = spec_from_json(doc["spec"])
+            transformer = DataTransformer.from_state(doc["transformer"])
+            history = list(doc.get("history", []))
+        except ModelFileError:
+            raise
+        except Exception as exc:
+            raise ModelFileError(f"{path}: the model description is invalid: {exc!r}") from exc
+        config = config.replace(backend=backend if backend is not None else BackendType.AUTO)
+        gen = cls(config=config, registry=registry, **options)
+        gen._require_capability()
+        validate_weights(spec, content.weights)
+        if transformer.output_dim != spec.data_dim:
+            raise ModelFileError(f"{path}: the data transform and the networks disagree on the row width")
+        method = make_tabular_method(spec.method, spec.params)
+        model = gen._backend.build_model(spec, gen._runtime_options())
+        gen._backend.set_weights(model, content.weights)
+        gen._fitted = _Fitted(transformer=transformer, method=method, spec=spec, model=model, history=history)
+        return gen
+
+

@@ -14,20 +14,29 @@ from genesis.errors import MethodNotSupportedError
 __all__ = ["requires_capability", "tiny_table"]
 
 
-def tiny_table(rows: int = 60):  # type: ignore[no-untyped-def]
-    """A small mixed table (numbers, integers, categories, booleans) for fast tests."""
+def tiny_table(rows: int = 80, *, seed: int = 0, missing: bool = False):  # type: ignore[no-untyped-def]
+    """A small mixed table (floats, integers, categories, booleans) for fast tests.
+
+    With ``missing=True`` about 20% of ``income`` and of ``city`` are missing.
+    """
     import numpy as np
     import pandas as pd
 
-    rng = np.random.default_rng(0)
-    return pd.DataFrame(
+    rng = np.random.default_rng(seed)
+    df = pd.DataFrame(
         {
             "age": rng.integers(18, 80, rows),
             "income": rng.normal(50_000, 12_000, rows).round(2),
             "city": rng.choice(["Lisbon", "Porto", "Faro"], rows, p=[0.6, 0.3, 0.1]),
             "member": rng.random(rows) < 0.3,
+            "plan": pd.Categorical(rng.choice(["basic", "pro"], rows, p=[0.7, 0.3])),
         }
     )
+    if missing:
+        df.loc[rng.random(rows) < 0.2, "income"] = np.nan
+        df["city"] = df["city"].astype(object)
+        df.loc[rng.random(rows) < 0.2, "city"] = None
+    return df
 
 
 def requires_capability(capability: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
@@ -47,11 +56,13 @@ def requires_capability(capability: str) -> Callable[[Callable[..., Any]], Calla
         @functools.wraps(test)
         def wrapper(*args: Any, **kwargs: Any) -> Any:
             backend = kwargs["genesis_backend"]
-            if backend.supports(capability):
+            method = kwargs.get("method", capability)
+            needed = capability if capability != "{method}" else method
+            if backend.supports(needed):
                 return test(*args, **kwargs)
             from genesis import SyntheticGenerator
 
-            gen = SyntheticGenerator(method=capability, backend=backend.name, verbose=False)
+            gen = SyntheticGenerator(method=needed, backend=backend.name, verbose=False)
             with pytest.raises(MethodNotSupportedError, match=backend.name):
                 gen.fit(tiny_table())
             return None

@@ -10,12 +10,29 @@ import importlib.metadata
 from genesis import hookimpl
 from genesis.backends import BUILTIN_INSTALL_COMMANDS, BackendInfo
 from genesis.backends.probe import probe_framework
+from genesis_torch.model_hooks import (  # re-exported: registered with this plugin
+    genesis_build_model,
+    genesis_generate,
+    genesis_get_weights,
+    genesis_set_weights,
+    genesis_train_step,
+)
+
+__all__ = [
+    "genesis_backend_info",
+    "genesis_build_model",
+    "genesis_generate",
+    "genesis_get_weights",
+    "genesis_query_devices",
+    "genesis_set_weights",
+    "genesis_train_step",
+]
 
 NAME = "torch"
 PRIORITY = 10
 
 #: What this backend implements (see genesis.backends.Capability).
-CAPABILITIES: frozenset[str] = frozenset()
+CAPABILITIES: frozenset[str] = frozenset({"ctgan", "tvae", "save_load"})
 
 
 def _plugin_version() -> str | None:

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+from genesis.backends.backend import Backend
 from genesis.backends.info import BackendType
 from genesis.backends.registry import BackendRegistry
 from genesis.backends.selection import select_backend
 from genesis.errors import ConfigurationError, DeviceNotAvailableError
 
-__all__ = ["DEVICE_KINDS", "get_device"]
+__all__ = ["DEVICE_KINDS", "get_device", "resolve_device"]
 
 #: Device kinds Genesis knows, in the order "auto" prefers them.
 DEVICE_KINDS: tuple[str, ...] = ("cuda", "mps", "cpu")
@@ -33,13 +34,23 @@ def get_device(
         DeviceNotAvailableError: an explicit device is not present.
         BackendNotAvailableError: no backend can be selected.
     """
+    _parse(device)
+    return resolve_device(select_backend(backend, registry=registry), device)
+
+
+def _parse(device: str) -> tuple[str, str]:
     requested = device.strip().lower()
     kind = requested.split(":", 1)[0]
     if kind != "auto" and kind not in DEVICE_KINDS:
         raise ConfigurationError(
             f"Unknown device {device!r}; use one of 'auto', " + ", ".join(repr(d) for d in DEVICE_KINDS)
         )
-    chosen = select_backend(backend, registry=registry)
+    return requested, kind
+
+
+def resolve_device(chosen: Backend, device: str = "auto") -> str:
+    """Resolve ``device`` on an already selected backend (see :func:`get_device`)."""
+    requested, kind = _parse(device)
     present = chosen.query_devices()
     if kind == "auto":
         for candidate in DEVICE_KINDS:

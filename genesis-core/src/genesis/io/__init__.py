@@ -1,0 +1,1 @@
+"""Model files: safetensors weights plus JSON metadata, never pickle."""

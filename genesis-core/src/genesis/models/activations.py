@@ -1,0 +1,297 @@
+"""Output activations applied by the core to a generator's raw output when sampling.
+
+A backend's ``genesis_generate`` returns the network's raw output; the core turns
+it into a transformed row here, in numpy, so that sampling behaves the same on
+every backend. The row's layout is a tuple of
+:class:`~genesis.models.spec.OutputSpan`: ``tanh`` spans are width-1 scalars,
+``softmax`` spans are one-hot blocks.
+
+Everything is vectorized over rows; the softmax spans are processed one *width*
+at a time (all spans of equal width are gathered into one ``(rows, spans, width)``
+array), so the Python work depends on the number of distinct widths, never on the
+number of rows.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from genesis.errors import ConfigurationError
+from genesis.models.spec import OutputSpan
+
+__all__ = [
+    "OutputLayout",
+    "WidthGroup",
+    "ctgan_activate",
+    "group_by_width",
+    "output_layout",
+    "tvae_activate",
+]
+
+
+def group_by_width(widths: Sequence[int]) -> list[tuple[int, np.ndarray]]:
+    """Group positions of ``widths`` by equal width.
+
+    Args:
+        widths: the width of each span, in span order.
+
+    Returns:
+        ``(width, positions)`` pairs in increasing width, ``positions`` being the
+        ``int64`` indices (in increasing order) of the spans with that width.
+    """
+    array = np.asarray(widths, dtype=np.int64)
+    return [(int(w), np.flatnonzero(array == w)) for w in np.unique(array)]
+
+
+@dataclass(frozen=True)
+class WidthGroup:
+    """All softmax spans of one width.
+
+    Attributes:
+        width: the common width ``w`` of the spans.
+        order: ``(k,)`` position of each span among the row's softmax spans.
+        starts: ``(k,)`` first column of each span.
+        columns: ``(w, k)`` the columns of the spans, category-major:
+            ``columns[j, i] == starts[i] + j``.
+    """
+
+    width: int
+    order: np.ndarray
+    starts: np.ndarray
+    columns: np.ndarray
+
+
+@dataclass(frozen=True)
+class OutputLayout:
+    """The activation layout of a transformed row, as index arrays.
+
+    Attributes:
+        tanh_columns: ``(n_tanh,)`` the columns of the ``tanh`` spans, in span order.
+        n_softmax: the number of ``softmax`` spans.
+        groups: the ``softmax`` spans grouped by width, in increasing width.
+    """
+
+    tanh_columns: np.ndarray
+    n_softmax: int
+    groups: tuple[WidthGroup, ...]
+
+
+def output_layout(spans: Sequence[OutputSpan], data_dim: int) -> OutputLayout:
+    """Check that ``spans`` tile a row of width ``data_dim`` and index them.
+
+    Backends use it too, so that training and sampling agree on the layout.
+
+    Args:
+        spans: the row's output spans.
+        data_dim: the row's width.
+
+    Returns:
+        The layout (cached: equal arguments give the same read-only object).
+
+    Raises:
+        ConfigurationError: a span has an unknown activation, a ``tanh`` span is
+            wider than 1, a span falls outside the row, or the spans do not cover
+            every column exactly once.
+    """
+    return _layout(tuple(spans), int(data_dim))
+
+
+@functools.lru_cache(maxsize=64)
+def _layout(spans: tuple[OutputSpan, ...], data_dim: int) -> OutputLayout:
+    covered = np.zeros(data_dim, dtype=np.int64)
+    for span in spans:
+        if span.activation not in ("tanh", "softmax"):
+            raise ConfigurationError(
+                f"output span {span} has unknown activation {span.activation!r}; "
+                "expected 'tanh' or 'softmax'"
+            )
+        if span.width < 1 or span.start < 0 or span.start + span.width > data_dim:
+            raise ConfigurationError(f"output span {span} does not fit a row of width {data_dim}")
+        if span.activation == "tanh" and span.width != 1:
+            raise ConfigurationError(f"tanh span {span} must have width 1")
+        covered[span.start : span.start + span.width] += 1
+    if not (covered == 1).all():
+        raise ConfigurationError(
+            "the output spans must cover every column of the row exactly once; "
+            f"columns {np.flatnonzero(covered != 1).tolist()} are not"
+        )
+    tanh_columns = np.array([s.start for s in spans if s.activation == "tanh"], dtype=np.int64)
+    softmax = [s for s in spans if s.activation == "softmax"]
+    all_starts = np.array([s.start for s in softmax], dtype=np.int64)
+    groups = []
+    for width, order in group_by_width([s.width for s in softmax]):
+        starts = all_starts[order]
+        columns = np.ascontiguousarray(starts[None, :] + np.arange(width, dtype=np.int64)[:, None])
+        for array in (order, starts, columns):
+            array.setflags(write=False)
+        groups.append(WidthGroup(width=width, order=order, starts=starts, columns=columns))
+    tanh_columns.setflags(write=False)
+    return OutputLayout(tanh_columns=tanh_columns, n_softmax=len(softmax), groups=tuple(groups))
+
+
+def _check_raw(raw: np.ndarray, spans: Sequence[OutputSpan]) -> tuple[np.ndarray, OutputLayout]:
+    raw = np.asarray(raw, dtype=np.float32)
+    if raw.ndim != 2:
+        raise ValueError(f"raw output must be 2-D (rows, data_dim), got shape {raw.shape}")
+    return raw, _layout(tuple(spans), raw.shape[1])
+
+
+# Rows per block. Inside a block the raw output is transposed to (columns, rows),
+# so that every per-span operation below works on contiguous runs of rows (numpy
+# is slow at reductions over a short last axis), and the temporaries stay in cache.
+_BLOCK_ROWS = 8192
+
+
+def _blocks(n: int) -> range:
+    return range(0, n, _BLOCK_ROWS)
+
+
+def _set_one_hot(out: np.ndarray, starts: np.ndarray, choice: np.ndarray) -> None:
+    """Set ``out[r, starts[i] + choice[i, r]] = 1`` for every row ``r`` and span ``i``."""
+    n, width = out.shape
+    flat = np.arange(n, dtype=np.int64)[None, :] * width + (starts[:, None] + choice)
+    out.reshape(-1)[flat.reshape(-1)] = 1.0
+
+
+def _count_dtype(width: int) -> type[np.integer]:
+    return np.uint8 if width < 256 else np.int32
+
+
+def _inverse_cdf(logits: np.ndarray, uniform: np.ndarray) -> np.ndarray:
+    """Draw one category per span and row from ``softmax(logits)`` by inverse CDF.
+
+    Args:
+        logits: ``(w, k, rows)`` float32 logits (category-major), overwritten.
+        uniform: ``(k, rows)`` float32 uniforms in ``[0, 1)``.
+
+    Returns:
+        ``(k, rows)`` category indices: the number of categories whose cumulative
+        (unnormalized) probability is at most ``u * total``.
+    """
+    width = logits.shape[0]
+    logits -= logits.max(axis=0)
+    np.exp(logits, out=logits)
+    for j in range(1, width):  # cumulative sum over categories; rows stay vectorized
+        np.add(logits[j], logits[j - 1], out=logits[j])
+    threshold = uniform * logits[-1]
+    below = np.less_equal(logits, threshold)
+    dtype = _count_dtype(width)
+    counted = below.view(np.uint8) if dtype is np.uint8 else below
+    choice = np.add.reduce(counted, axis=0, dtype=dtype)
+    # u * total can round up to total itself (probability about 2**-24).
+    return np.minimum(choice, width - 1, out=choice)
+
+
+def _first_argmax(logits: np.ndarray) -> np.ndarray:
+    """Return the first index of the maximum over axis 0 of ``(w, k, rows)`` logits.
+
+    Counted as the length of the leading run of categories strictly below the
+    maximum: ``w`` vectorized steps over contiguous rows, several times faster than
+    ``ndarray.argmax`` over a short axis.
+    """
+    below = np.less(logits, logits.max(axis=0))
+    leading = below[0].copy()
+    choice = leading.astype(_count_dtype(logits.shape[0]))
+    for j in range(1, logits.shape[0] - 1):
+        np.logical_and(leading, below[j], out=leading)
+        choice += leading
+    return choice
+
+
+def ctgan_activate(
+    raw: np.ndarray, spans: Sequence[OutputSpan], rng: np.random.Generator
+) -> np.ndarray:
+    """Apply CTGAN's output activations to raw generator output, for sampling.
+
+    ``tanh`` spans get ``tanh``. Each ``softmax`` span gets a one-hot of a category
+    drawn from ``softmax(raw span)``: the distribution of the argmax of a
+    Gumbel-softmax sample, which is what the generator was trained to produce. The
+    draw uses one uniform ``u`` per row and span and the inverse CDF (the first
+    category whose cumulative probability exceeds ``u``).
+
+    Args:
+        raw: ``(n, data_dim)`` raw generator output.
+        spans: the row's output spans; they must cover every column exactly once.
+        rng: the numpy generator for the draws. It is asked for one ``(n, n_softmax)``
+            float32 block of uniforms (spans in order), so the result depends only
+            on the generator's state, not on how spans are grouped.
+
+    Returns:
+        ``(n, data_dim)`` float32 transformed rows.
+
+    Raises:
+        ConfigurationError: the spans do not tile the row.
+    """
+    raw, layout = _check_raw(raw, spans)
+    n = raw.shape[0]
+    out = np.zeros(raw.shape, dtype=np.float32)
+    if layout.tanh_columns.size:
+        out[:, layout.tanh_columns] = np.tanh(raw[:, layout.tanh_columns])
+    uniform = rng.random((n, layout.n_softmax), dtype=np.float32)
+    sampled = [group for group in layout.groups if group.width > 1]
+    for group in layout.groups:
+        if group.width == 1:
+            out[:, group.starts] = 1.0
+    if not sampled:
+        return out
+    for lo in _blocks(n):
+        hi = min(lo + _BLOCK_ROWS, n)
+        raw_t = raw[lo:hi].T.copy()
+        uniform_t = uniform[lo:hi].T.copy()
+        for group in sampled:
+            choice = _inverse_cdf(raw_t[group.columns], uniform_t[group.order])
+            _set_one_hot(out[lo:hi], group.starts, choice)
+    return out
+
+
+def tvae_activate(
+    raw: np.ndarray,
+    spans: Sequence[OutputSpan],
+    sigma: np.ndarray,
+    rng: np.random.Generator,
+) -> np.ndarray:
+    """Apply TVAE's output activations to raw decoder output, for sampling.
+
+    Each ``tanh`` column ``j`` becomes ``tanh(raw[:, j]) + sigma[j] * N(0, 1)``,
+    clipped to ``[-1, 1]`` (the range the mode-specific normalization inverts);
+    each ``softmax`` span becomes the one-hot of its argmax.
+
+    Args:
+        raw: ``(n, data_dim)`` raw decoder output.
+        spans: the row's output spans; they must cover every column exactly once.
+        sigma: ``(data_dim,)`` the decoder's learned standard deviations
+            (``decoder.sigma``); only the entries at ``tanh`` spans are read.
+        rng: the numpy generator for the noise: one ``(n, n_tanh)`` float32 block
+            of standard normals.
+
+    Returns:
+        ``(n, data_dim)`` float32 transformed rows.
+
+    Raises:
+        ConfigurationError: the spans do not tile the row.
+        ValueError: ``sigma`` has the wrong shape.
+    """
+    raw, layout = _check_raw(raw, spans)
+    sigma = np.asarray(sigma, dtype=np.float32)
+    if sigma.shape != (raw.shape[1],):
+        raise ValueError(f"sigma must have shape ({raw.shape[1]},), got {sigma.shape}")
+    n = raw.shape[0]
+    out = np.zeros(raw.shape, dtype=np.float32)
+    columns = layout.tanh_columns
+    if columns.size:
+        noise = rng.standard_normal((n, columns.size), dtype=np.float32)
+        noise *= sigma[columns]
+        noise += np.tanh(raw[:, columns])
+        out[:, columns] = np.clip(noise, -1.0, 1.0, out=noise)
+    if not layout.groups:
+        return out
+    for lo in _blocks(n):
+        hi = min(lo + _BLOCK_ROWS, n)
+        raw_t = raw[lo:hi].T.copy()
+        for group in layout.groups:
+            _set_one_hot(out[lo:hi], group.starts, _first_argmax(raw_t[group.columns]))
+    return out

@@ -1,0 +1,1 @@
+"""The training schedule shared by every backend: epochs, progress, history, callbacks."""

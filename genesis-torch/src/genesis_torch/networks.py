@@ -1,0 +1,159 @@
+"""The CTGAN and TVAE networks as torch modules.
+
+The attribute names mirror the framework-neutral weight names of
+:mod:`genesis.models.weights` (``residual[i].dense`` is
+``generator.residual.{i}.dense``, and so on), so the mapping in
+:mod:`genesis_torch.training` is mechanical. Weights are initialized by
+:func:`init_weights` from an explicit :class:`torch.Generator`, never from torch's
+global random state, so a seed fully determines a model.
+"""
+
+from __future__ import annotations
+
+import math
+
+import torch
+from torch import nn
+
+from genesis.models.spec import CTGANParams, TVAEParams
+
+__all__ = [
+    "Discriminator",
+    "Generator",
+    "Residual",
+    "TVAEDecoder",
+    "TVAEEncoder",
+    "init_weights",
+]
+
+
+class Residual(nn.Module):
+    """``concat([relu(batchnorm(dense(x))), x])``: new features first, then the input."""
+
+    def __init__(self, n_in: int, n_out: int, momentum: float, eps: float) -> None:
+        super().__init__()
+        self.dense = nn.Linear(n_in, n_out)
+        self.batchnorm = nn.BatchNorm1d(n_out, eps=eps, momentum=momentum)
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        return torch.cat([torch.relu(self.batchnorm(self.dense(x))), x], dim=1)
+
+
+class Generator(nn.Module):
+    """CTGAN generator: ``noise ⊕ cond`` → residual blocks → dense to ``data_dim`` (raw)."""
+
+    def __init__(self, params: CTGANParams, data_dim: int, cond_dim: int) -> None:
+        super().__init__()
+        width = params.embedding_dim + cond_dim
+        blocks = []
+        for units in params.generator_dim:
+            blocks.append(Residual(width, units, params.batchnorm_momentum, params.batchnorm_eps))
+            width += units
+        self.residual = nn.ModuleList(blocks)
+        self.output = nn.Linear(width, data_dim)
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        for block in self.residual:
+            x = block(x)
+        return self.output(x)
+
+
+class Discriminator(nn.Module):
+    """CTGAN critic with PacGAN packing.
+
+    ``pac`` consecutive rows of ``data ⊕ cond`` are flattened into one input; each
+    hidden layer is dense → LeakyReLU → dropout. Dropout draws its mask from the
+    :class:`torch.Generator` passed to :meth:`forward` (``nn.Dropout`` cannot take
+    one), so training stays reproducible under a seed.
+    """
+
+    def __init__(self, params: CTGANParams, data_dim: int, cond_dim: int) -> None:
+        super().__init__()
+        self.pac = params.pac
+        self.slope = params.leaky_relu_slope
+        self.dropout = params.dropout
+        width = (data_dim + cond_dim) * params.pac
+        layers = []
+        for units in params.discriminator_dim:
+            layers.append(nn.Linear(width, units))
+            width = units
+        self.hidden = nn.ModuleList(layers)
+        self.output = nn.Linear(width, 1)
+
+    def forward(self, x: torch.Tensor, generator: torch.Generator | None = None) -> torch.Tensor:
+        """Score ``x``: ``(rows, data_dim + cond_dim)`` with ``rows`` a multiple of ``pac``.
+
+        Returns:
+            ``(rows // pac, 1)`` scores, one per pack.
+        """
+        h = x.reshape(-1, x.shape[1] * self.pac)
+        keep = 1.0 - self.dropout
+        for layer in self.hidden:
+            h = nn.functional.leaky_relu(layer(h), self.slope)
+            if self.training and self.dropout > 0.0:
+                # torch.rand + compare: several times faster than bernoulli_ on the CPU.
+                uniform = torch.rand(h.shape, generator=generator, device=h.device)
+                h = h * uniform.lt_(keep).mul_(1.0 / keep)
+        return self.output(h)
+
+
+class TVAEEncoder(nn.Module):
+    """TVAE encoder: dense → ReLU per ``compress_dims``, then the latent mean and log-variance."""
+
+    def __init__(self, params: TVAEParams, data_dim: int) -> None:
+        super().__init__()
+        width = data_dim
+        layers = []
+        for units in params.compress_dims:
+            layers.append(nn.Linear(width, units))
+            width = units
+        self.hidden = nn.ModuleList(layers)
+        self.mu = nn.Linear(width, params.embedding_dim)
+        self.logvar = nn.Linear(width, params.embedding_dim)
+
+    def forward(self, x: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+        for layer in self.hidden:
+            x = torch.relu(layer(x))
+        return self.mu(x), self.logvar(x)
+
+
+class TVAEDecoder(nn.Module):
+    """TVAE decoder: dense → ReLU per ``decompress_dims``, dense to ``data_dim`` (raw).
+
+    Holds the learned output standard deviations ``sigma`` (``(data_dim,)``,
+    initially ``sigma_init``); only the entries at ``tanh`` spans are used.
+    """
+
+    def __init__(self, params: TVAEParams, data_dim: int) -> None:
+        super().__init__()
+        width = params.embedding_dim
+        layers = []
+        for units in params.decompress_dims:
+            layers.append(nn.Linear(width, units))
+            width = units
+        self.hidden = nn.ModuleList(layers)
+        self.output = nn.Linear(width, data_dim)
+        self.sigma = nn.Parameter(torch.full((data_dim,), float(params.sigma_init)))
+
+    def forward(self, z: torch.Tensor) -> torch.Tensor:
+        for layer in self.hidden:
+            z = torch.relu(layer(z))
+        return self.output(z)
+
+
+@torch.no_grad()
+def init_weights(module: nn.Module, generator: torch.Generator) -> None:
+    """Initialize every dense and batch normalization layer of ``module`` from ``generator``.
+
+    Dense layers get torch's default distribution, ``U(-1/sqrt(in), 1/sqrt(in))`` for
+    both kernel and bias (what ``nn.Linear.reset_parameters`` draws), but from the
+    given generator; batch normalization starts at scale 1, shift 0, mean 0, variance 1.
+    """
+    for layer in module.modules():
+        if isinstance(layer, nn.Linear):
+            bound = 1.0 / math.sqrt(layer.in_features) if layer.in_features else 0.0
+            layer.weight.uniform_(-bound, bound, generator=generator)
+            if layer.bias is not None:
+                layer.bias.uniform_(-bound, bound, generator=generator)
+        elif isinstance(layer, nn.BatchNorm1d):
+            layer.reset_parameters()
