@@ -14,10 +14,12 @@ import pandas as pd
 
 from genesis._version import __version__
 from genesis.backends.backend import Backend
+from genesis.backends.numpy_inference import NAME as NUMPY_BACKEND
+from genesis.backends.numpy_inference import inference_capability, numpy_inference_registry
 from genesis.backends.devices import resolve_device
 from genesis.backends.info import BackendType, RuntimeOptions
-from genesis.backends.registry import BackendRegistry
-from genesis.backends.selection import select_backend
+from genesis.backends.registry import BUILTIN_INSTALL_COMMANDS, BackendRegistry, discover_backends
+from genesis.backends.selection import requested_backend_name, select_backend
 from genesis.config import GeneratorConfig
 from genesis.data.conditional import ConditionalSampler
 from genesis.data.transformer import DataTransformer
@@ -142,6 +144,11 @@ class SyntheticGenerator:
         return None if seed is None else np.random.SeedSequence([seed, stream])
 
     def _require_capability(self) -> None:
+        if self._backend.supports(inference_capability(self.method)) and not self._backend.supports(self.method):
+            raise MethodNotSupportedError(
+                f"The {self._backend.name!r} backend only samples saved {self.method!r} models; "
+                "to train, install a backend: " + " or ".join(BUILTIN_INSTALL_COMMANDS.values())
+            )
         if not self._backend.supports(self.method):
             raise MethodNotSupportedError(
                 f"Method {self.method!r} is not implemented for the {self._backend.name!r} backend "
@@ -438,8 +445,10 @@ class SyntheticGenerator:
         except Exception as exc:
             raise ModelFileError(f"{path}: the model description is invalid: {exc!r}") from exc
         config = config.replace(backend=backend if backend is not None else BackendType.AUTO)
+        registry = _registry_for_loading(config.backend, registry)
         gen = cls(config=config, registry=registry, **options)
-        gen._require_capability()
+        if not gen._backend.supports(inference_capability(gen.method)):
+            gen._require_capability()
         validate_weights(spec, content.weights)
         if transformer.output_dim != spec.data_dim:
             raise ModelFileError(f"{path}: the data transform and the networks disagree on the row width")
@@ -450,3 +459,14 @@ class SyntheticGenerator:
         return gen
 
 
+
+
+def _registry_for_loading(backend: BackendType | str, registry: BackendRegistry | None) -> BackendRegistry | None:
+    """The numpy inference backend when asked for, or when no training backend is installed."""
+    name = requested_backend_name(backend)
+    if name == NUMPY_BACKEND:
+        return numpy_inference_registry()
+    if name == "auto":
+        found = registry if registry is not None else discover_backends()
+        return found if found.available() else numpy_inference_registry()
+    return registry

@@ -70,7 +70,7 @@ class Backend:
 
     def build_model(self, spec: ModelSpec, options: RuntimeOptions) -> Any:
         """Build the networks ``spec`` describes; returns the backend's model object."""
-        if not self.supports(spec.method):
+        if not (self.supports(spec.method) or self.supports(f"inference:{spec.method}")):
             raise MethodNotSupportedError(
                 f"Method {spec.method!r} is not implemented for the {self.name!r} backend."
             )

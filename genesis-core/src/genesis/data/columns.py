@@ -68,6 +68,21 @@ def _check_finite(name: str, values: np.ndarray) -> None:
         )
 
 
+#: The most decimal places a float column may show to be rounded on output.
+MAX_DECIMALS = 6
+
+
+def _decimal_places(values: np.ndarray) -> int | None:
+    """The fewest decimal places (0..MAX_DECIMALS) that represent every value, else None."""
+    if values.size == 0:
+        return None
+    tolerance = 1e-9 * np.maximum(np.abs(values), 1.0)
+    for places in range(MAX_DECIMALS + 1):
+        if np.all(np.abs(np.round(values, places) - values) <= tolerance):
+            return places
+    return None
+
+
 @dataclass(eq=False)
 class ContinuousColumn:
     """Mode-specific normalization of one continuous column.
@@ -83,6 +98,9 @@ class ContinuousColumn:
         fill: the value used to encode missing rows (the column mean).
         has_missing: whether the block ends with a missing-value indicator.
         modes: the kept mixture modes.
+        decimals: for a float column whose values all have at most
+            ``MAX_DECIMALS`` decimal places, that many; generated values are
+            rounded to it (prices stay in cents). ``None``: no rounding.
     """
 
     name: str
@@ -95,6 +113,7 @@ class ContinuousColumn:
     fill: float
     has_missing: bool
     modes: MixtureModes
+    decimals: int | None = None
 
     @classmethod
     def fit(
@@ -106,12 +125,14 @@ class ContinuousColumn:
         _check_finite(name, values)
         missing = np.isnan(values)
         present = values[~missing]
+        integer = kind != "number" or is_integer_dtype(series.dtype)
         return cls(
             name=name,
             dtype=str(series.dtype),
             kind=kind,
             unit=unit,
-            integer=kind != "number" or is_integer_dtype(series.dtype),
+            integer=integer,
+            decimals=None if integer else _decimal_places(present[:10_000]),
             minimum=float(present.min()),
             maximum=float(present.max()),
             fill=float(present.mean()),
@@ -169,6 +190,8 @@ class ContinuousColumn:
             return decode_temporal(values, missing, self.kind, self.unit, self.dtype)
         if self.integer:
             values = np.rint(values)
+        elif self.decimals is not None:
+            values = np.round(values, self.decimals)
         if missing is not None:
             values[missing] = np.nan
         return pd.Series(values).astype(pd.api.types.pandas_dtype(self.dtype))
@@ -188,6 +211,7 @@ class ContinuousColumn:
             "fill": float(self.fill),
             "has_missing": self.has_missing,
             "modes": self.modes.to_state(),
+            "decimals": self.decimals,
         }
 
     @classmethod
@@ -204,6 +228,7 @@ class ContinuousColumn:
             fill=float(state["fill"]),
             has_missing=bool(state["has_missing"]),
             modes=MixtureModes.from_state(state["modes"]),
+            decimals=None if state.get("decimals") is None else int(state["decimals"]),
         )
 
 

@@ -240,6 +240,7 @@ class _VariationalFit:
 
     def __init__(self, points: np.ndarray, weights: np.ndarray, config: MixtureConfig) -> None:
         self.points = points
+        self.points_squared = points * points
         self.sample_weights = weights
         self.total = float(weights.sum())
         self.config = config
@@ -253,8 +254,9 @@ class _VariationalFit:
         """Update the variational posteriors from ``(k, n)`` responsibilities."""
         weighted = resp * self.sample_weights[None, :]
         nk = weighted.sum(axis=1) + _EPS
-        xk = (weighted @ self.points) / nk
-        sk = (weighted @ (self.points * self.points)) / nk - xk * xk
+        # einsum, not @: multithreaded BLAS costs more than it saves at this size.
+        xk = np.einsum("kn,n->k", weighted, self.points) / nk
+        sk = np.einsum("kn,n->k", weighted, self.points_squared) / nk - xk * xk
         sk = np.maximum(sk, 0.0) + self.config.reg_var
         # Stick-breaking Beta(a_k, b_k): b_k = concentration + sum of later counts.
         later = np.concatenate((np.cumsum(nk[::-1])[::-1][1:], [0.0]))
@@ -292,7 +294,7 @@ class _VariationalFit:
         total = resp.sum(axis=0)
         resp /= total
         log_norm = top + np.log(total)
-        mean_log_norm = float(self.sample_weights @ log_norm) / self.total
+        mean_log_norm = float(np.einsum("n,n->", self.sample_weights, log_norm)) / self.total
         return resp, mean_log_norm
 
     def weights(self) -> np.ndarray:

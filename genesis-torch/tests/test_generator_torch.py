@@ -1,0 +1,97 @@
+"""SyntheticGenerator behaviour on the torch backend beyond the conformance suite."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from genesis import SyntheticGenerator
+from genesis.errors import GenesisError
+from genesis_testkit import tiny_table
+
+
+def _gen(method="ctgan", **options):
+    settings = {"backend": "torch", "epochs": 2, "batch_size": 40, "seed": 0, "verbose": False}
+    settings.update(options)
+    return SyntheticGenerator(method=method, **settings)
+
+
+def test_progress_bar_shows_epochs_and_losses_and_verbose_false_silences(capsys):
+    _gen(verbose=True, epochs=3).fit(tiny_table())
+    err = capsys.readouterr().err
+    assert "3/3" in err and "generator=" in err and "discriminator=" in err
+    _gen(verbose=False).fit(tiny_table())
+    assert capsys.readouterr().err == ""
+
+
+def test_callbacks_see_each_epoch_and_can_stop():
+    seen = []
+
+    def stop_at_two(result):
+        seen.append((result.epoch, sorted(result.losses)))
+        return result.epoch == 2
+
+    gen = _gen(method="tvae", epochs=10).fit(tiny_table(), callbacks=[stop_at_two])
+    assert seen == [(1, ["loss"]), (2, ["loss"])]
+    assert list(gen.loss_history["epoch"]) == [1, 2]
+
+
+def test_resume_continues_numbering_and_keeps_the_transform():
+    df = tiny_table()
+    gen = _gen().fit(df)
+    transformer = gen.transformer
+    gen.fit(df, epochs=1, resume=True)
+    assert gen.transformer is transformer
+    assert list(gen.loss_history["epoch"]) == [1, 2, 3]
+    with pytest.raises(GenesisError, match="resume=True needs the columns"):
+        gen.fit(df.drop(columns="city"), resume=True)
+
+
+def test_several_conditions_are_all_met():
+    df = tiny_table(rows=200)
+    gen = _gen(epochs=20).fit(df)
+    out = gen.sample(30, conditions={"city": "Lisbon", "plan": "basic"})
+    assert len(out) == 30
+    assert (out["city"] == "Lisbon").all() and (out["plan"] == "basic").all()
+
+
+def test_unreachable_combination_is_a_clear_error():
+    # "v" is one row in 120: TVAE decodes categories by argmax, so after training it
+    # never emits "v" together with "x", and rejection sampling must give up clearly.
+    df = pd.DataFrame({"a": ["x", "y"] * 60, "b": ["u"] * 119 + ["v"], "n": np.arange(120.0)})
+    gen = SyntheticGenerator(method="tvae", backend="torch", epochs=40, batch_size=40, seed=0,
+                             verbose=False).fit(df)
+    assert len(gen.sample(5, conditions={"a": "x", "b": "u"})) == 5
+    with pytest.raises(GenesisError, match="too rare"):
+        gen.sample(5, conditions={"a": "x", "b": "v"})
+
+
+def test_missing_values_are_reproduced_at_their_rate():
+    df = tiny_table(rows=400, missing=True, seed=3)
+    gen = _gen(method="ctgan", epochs=150, batch_size=100).fit(df)
+    out = gen.sample(4000)
+    for column in ("income", "city"):
+        real, synthetic = df[column].isna().mean(), out[column].isna().mean()
+        assert abs(real - synthetic) < 0.1, (column, real, synthetic)
+
+
+def test_many_categories_are_capped_and_memory_stays_bounded():
+    rng = np.random.default_rng(0)
+    df = pd.DataFrame({"id": [f"user{i}" for i in rng.integers(0, 5000, 3000)],
+                       "x": rng.normal(size=3000)})
+    gen = _gen(max_categories=50, epochs=1, batch_size=100).fit(df)
+    assert gen.transformer.cond_dim == 50
+    out = gen.sample(500)
+    assert set(out["id"]) <= set(df["id"])
+    assert out["id"].nunique() > 50  # the rare bucket is filled from the merged values
+
+
+def test_unconditional_marginals_follow_real_frequencies_not_log_frequencies():
+    rng = np.random.default_rng(1)
+    df = pd.DataFrame({"c": rng.choice(["a", "b", "c"], 2000, p=[0.8, 0.15, 0.05]),
+                       "x": rng.normal(size=2000)})
+    gen = _gen(epochs=60, batch_size=200).fit(df)
+    freq = gen.sample(5000)["c"].value_counts(normalize=True)
+    # log-frequency sampling would give a ~ 0.40; the real share is 0.80.
+    assert freq["a"] > 0.65, freq

@@ -1,0 +1,55 @@
+"""A model trained on torch samples with numpy alone, torch and tensorflow hidden."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import pandas as pd
+import pytest
+
+from genesis import SyntheticGenerator
+from genesis.errors import MethodNotSupportedError
+from genesis_testkit import tiny_table
+
+HIDE_FRAMEWORKS = """
+import importlib.abc, sys
+class Hide(importlib.abc.MetaPathFinder):
+    def find_spec(self, name, path=None, target=None):
+        if name.split('.')[0] in ('torch', 'tensorflow'):
+            raise ModuleNotFoundError(f"No module named {name!r}", name=name)
+        return None
+sys.meta_path.insert(0, Hide())
+"""
+
+
+@pytest.mark.parametrize("method", ["ctgan", "tvae"])
+def test_saved_model_samples_without_any_framework(method, tmp_path):
+    gen = SyntheticGenerator(method=method, backend="torch", epochs=3, batch_size=40, seed=0,
+                             verbose=False).fit(tiny_table(missing=True))
+    model = gen.save(tmp_path / "model.genesis")
+    out = tmp_path / "rows.json"
+    code = HIDE_FRAMEWORKS + f"""
+from genesis import SyntheticGenerator
+gen = SyntheticGenerator.load({str(model)!r})
+assert gen.backend.name == "numpy", gen.backend.name
+gen.sample(400, seed=11).to_json({str(out)!r}, orient="split", date_format="iso")
+gen.sample(50, conditions={{"city": "Porto"}}, seed=1)
+assert "torch" not in sys.modules and "tensorflow" not in sys.modules
+"""
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=300)
+    assert proc.returncode == 0, proc.stderr
+    numpy_rows = pd.read_json(out, orient="split")
+    torch_rows = gen.sample(400, seed=11)
+    for column in ["city", "member", "plan", "age"]:
+        assert numpy_rows[column].astype(str).tolist() == torch_rows[column].astype(str).tolist(), column
+    pd.testing.assert_series_equal(numpy_rows["income"], torch_rows["income"], rtol=1e-5, check_dtype=False)
+
+
+def test_numpy_backend_refuses_to_train(tmp_path):
+    path = SyntheticGenerator(method="tvae", backend="torch", epochs=1, batch_size=40, seed=0,
+                              verbose=False).fit(tiny_table()).save(tmp_path / "m.genesis")
+    gen = SyntheticGenerator.load(path, backend="numpy")
+    assert len(gen.sample(10)) == 10
+    with pytest.raises(MethodNotSupportedError, match=r"pip install genesis-core\[torch\]"):
+        gen.fit(tiny_table(), resume=True)
