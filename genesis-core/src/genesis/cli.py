@@ -1,27 +1,772 @@
-"""The ``genesis`` command line.
+"""The ``genesis`` command line: fit, sample, synthesize, evaluate, demo, backends.
 
-Exit codes: 0 ok, 1 error, 2 bad usage.
+Exit codes: 0 ok, 1 error (printed as one ``error: ...`` line on stderr), 2 bad
+usage (click's usage errors), 130 interrupted (Ctrl-C). ``--debug`` or
+``GENESIS_DEBUG=1`` shows the traceback of an error instead.
+
+Tables are read and written as CSV or Parquet by their extension
+(:mod:`genesis.io.tables`). Every output is written atomically, so an error or
+Ctrl-C never leaves half a file, and an existing output is only replaced with
+``--force``; outputs are checked before any training starts.
 """
 
 from __future__ import annotations
 
+import os
 import sys
+import time
+import traceback
+from collections.abc import Callable, Mapping, Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
 from genesis._version import __version__
 
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from genesis.data.transformer import DataTransformer
+    from genesis.evaluation import QualityReport
+    from genesis.generator import SyntheticGenerator
+
 __all__ = ["main"]
 
+F = TypeVar("F", bound=Callable[..., Any])
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+#: The methods that learn a table.
+TABLE_METHODS = ("ctgan", "tvae")
+#: Where ``genesis demo`` writes by default.
+DEMO_DIR = "genesis-demo"
+#: Epochs of ``genesis demo``: enough for recognisable data, seconds on a laptop CPU.
+DEMO_EPOCHS = 50
+_DEBUG_KEY = "genesis.debug"
+
+
+# --------------------------------------------------------------------------- errors
+def _debug_enabled(ctx: click.Context) -> bool:
+    env = os.environ.get("GENESIS_DEBUG", "").strip().lower()
+    return bool(ctx.meta.get(_DEBUG_KEY)) or env in {"1", "true", "yes", "on"}
+
+
+def _one_line(text: str) -> str:
+    return " ".join(line.strip() for line in str(text).splitlines() if line.strip())
+
+
+def _describe(exc: BaseException) -> str:
+    """One line saying what went wrong."""
+    from genesis.errors import GenesisError
+
+    if isinstance(exc, GenesisError):
+        return _one_line(str(exc))
+    if isinstance(exc, OSError) and exc.filename is not None and exc.strerror:
+        return _one_line(f"{exc.strerror}: {exc.filename}")
+    if isinstance(exc, OSError):
+        return _one_line(str(exc)) or type(exc).__name__
+    try:  # pandas' parse errors, where reading did not already translate them
+        import pandas as pd
+
+        if isinstance(exc, (pd.errors.ParserError, pd.errors.EmptyDataError)):
+            return _one_line(f"cannot read the table: {exc}")
+    except ImportError:  # pragma: no cover - pandas is a dependency
+        pass
+    return _one_line(
+        f"unexpected {type(exc).__name__}: {exc} (run again with --debug for the traceback; "
+        "please report it if it looks like a bug)"
+    )
+
+
+class _GenesisGroup(click.Group):
+    """Turns every error of a command into one ``error:`` line and exit code 1."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except (click.exceptions.ClickException, click.exceptions.Exit, click.exceptions.Abort):
+            raise
+        except KeyboardInterrupt:
+            if _debug_enabled(ctx):
+                traceback.print_exc()
+            click.echo(
+                "\nerror: interrupted; no partly written output file was left behind", err=True
+            )
+            ctx.exit(130)
+        except Exception as exc:
+            if _debug_enabled(ctx):
+                raise
+            click.echo(f"error: {_describe(exc)}", err=True)
+            ctx.exit(1)
+
+
+def _set_debug(ctx: click.Context, _param: click.Parameter, value: bool) -> None:
+    if value:
+        ctx.meta[_DEBUG_KEY] = True
+
+
+_debug_option = click.option(
+    "--debug",
+    is_flag=True,
+    expose_value=False,
+    is_eager=True,
+    callback=_set_debug,
+    help="Show the full traceback of an error (also: GENESIS_DEBUG=1).",
+)
+
+
+def _common(func: F) -> F:
+    """``--quiet`` and ``--debug``, shared by the working commands."""
+    func = _debug_option(func)
+    return click.option(
+        "-q", "--quiet", is_flag=True, help="No progress bars or messages; only errors."
+    )(func)
+
+
+def _force_option(func: F) -> F:
+    return click.option("--force", is_flag=True, help="Replace output files that already exist.")(
+        func
+    )
+
+
+def _training_options(func: F) -> F:
+    options = [
+        click.option(
+            "--method",
+            type=click.Choice(TABLE_METHODS, case_sensitive=False),
+            default="ctgan",
+            show_default=True,
+            help="The generative model.",
+        ),
+        click.option(
+            "--backend",
+            metavar="NAME",
+            default=None,
+            help="Framework to train on (torch, tensorflow, ...); default: GENESIS_BACKEND, "
+            "else the best installed one. `genesis backends` lists them.",
+        ),
+        click.option(
+            "--epochs",
+            type=click.IntRange(min=1),
+            default=None,
+            help="Training epochs (default: the method's, 300 for both).",
+        ),
+        click.option(
+            "--batch-size", type=click.IntRange(min=1), default=None, help="Rows per training step."
+        ),
+        click.option(
+            "--seed", type=int, default=None, help="Seed for a repeatable fit and sample."
+        ),
+        click.option(
+            "--device",
+            type=click.Choice(["auto", "cpu", "cuda", "mps"], case_sensitive=False),
+            default="auto",
+            show_default=True,
+            help="Where to train.",
+        ),
+        click.option(
+            "--discrete-columns",
+            metavar="A,B,...",
+            default=None,
+            help="Numeric columns to treat as categories (text and boolean columns always are).",
+        ),
+    ]
+    for option in reversed(options):
+        func = option(func)
+    return func
+
+
+# -------------------------------------------------------------------------- helpers
+def _columns(text: str | None) -> list[str] | None:
+    if text is None:
+        return None
+    names = [name.strip() for name in text.split(",") if name.strip()]
+    return names or None
+
+
+def _parse_conditions(
+    _ctx: click.Context, _param: click.Parameter, items: Sequence[str]
+) -> dict[str, str]:
+    conditions: dict[str, str] = {}
+    for item in items:
+        column, sep, value = item.partition("=")
+        if not sep or not column.strip():
+            raise click.BadParameter(f"{item!r} is not COLUMN=VALUE (for example sex=Female)")
+        conditions[column.strip()] = value
+    return conditions
+
+
+def _condition_value(column: str, text: str, values: Sequence[Any]) -> Any:
+    """The seen category of ``column`` whose text is ``text``.
+
+    Tried in turn: the exact text (``str(value)``), the text ignoring case
+    (``true`` for ``True``), ``yes``/``no``/``1``/``0`` for booleans, the same
+    number (``3`` for ``3.0``); an empty text means the missing-value category
+    where the column had one.
+    """
+    from genesis.errors import UnknownValueError
+
+    seen = [v for v in values if v is not None]
+    word = text.strip().casefold()
+    truth = {"true": True, "yes": True, "1": True, "false": False, "no": False, "0": False}
+    for matches in (
+        lambda v: str(v) == text,
+        lambda v: str(v).casefold() == word,
+        lambda v: isinstance(v, bool) and truth.get(word) is v,
+    ):
+        found = [v for v in seen if matches(v)]
+        if len(found) == 1:
+            return found[0]
+    try:
+        number = float(text)
+    except ValueError:
+        number = None
+    if number is not None:
+        found = [
+            v
+            for v in seen
+            if isinstance(v, (int, float)) and not isinstance(v, bool) and float(v) == number
+        ]
+        if len(found) == 1:
+            return found[0]
+    if text.strip() == "" and None in values:
+        return None
+    shown = ", ".join(repr(str(v)) for v in seen[:20])
+    more = f" and {len(seen) - 20} more" if len(seen) > 20 else ""
+    raise UnknownValueError(
+        f"Column {column!r} never had the value {text!r} in the training data; "
+        f"its values are: {shown}{more}"
+    )
+
+
+def _conditions(transformer: DataTransformer, raw: Mapping[str, str]) -> dict[str, Any]:
+    """Convert ``--condition`` texts to the values (and types) the model learned."""
+    import numpy as np
+
+    converted = {}
+    for column, text in raw.items():
+        seen = transformer.category_values(column)
+        values = [v.item() if isinstance(v, np.generic) else v for v in seen]
+        converted[column] = _condition_value(column, text, values)
+    return converted
+
+
+def _sample(
+    gen: SyntheticGenerator, n: int, conditions: Mapping[str, Any], quiet: bool
+) -> pd.DataFrame:
+    """``gen.sample(n)`` in the library's own chunks, with a progress bar over rows."""
+    import pandas as pd
+    from tqdm.auto import tqdm
+
+    from genesis.generator import SAMPLE_CHUNK_ROWS
+
+    frames = []
+    done = 0
+    with tqdm(
+        total=n,
+        desc="sample",
+        unit="row",
+        disable=quiet or n <= SAMPLE_CHUNK_ROWS,
+        dynamic_ncols=True,
+    ) as bar:
+        while done < n:
+            rows = min(SAMPLE_CHUNK_ROWS, n - done)
+            frames.append(gen.sample(rows, conditions or None))
+            done += rows
+            bar.update(rows)
+    return frames[0] if len(frames) == 1 else pd.concat(frames, ignore_index=True)
+
+
+def _fit(
+    data: pd.DataFrame,
+    *,
+    method: str,
+    backend: str | None,
+    epochs: int | None,
+    batch_size: int | None,
+    seed: int | None,
+    device: str,
+    discrete_columns: str | None,
+    quiet: bool,
+) -> SyntheticGenerator:
+    from genesis.generator import SyntheticGenerator
+
+    options: dict[str, Any] = {"seed": seed, "verbose": not quiet, "device": device.lower()}
+    if epochs is not None:
+        options["epochs"] = epochs
+    if batch_size is not None:
+        options["batch_size"] = batch_size
+    gen = SyntheticGenerator(method=method.lower(), backend=backend, **options)
+    _say(
+        quiet,
+        f"Fitting {gen.method} on {len(data):,} rows × {data.shape[1]} columns "
+        f"(backend {gen.backend.name})",
+    )
+    return gen.fit(data, discrete_columns=_columns(discrete_columns))
+
+
+def _model_error(path: str, exc: Exception) -> Exception:
+    from genesis.errors import ModelFileError
+
+    if isinstance(exc, ModelFileError) and str(path) in str(exc):
+        return exc
+    return ModelFileError(f"{path} is not a readable Genesis model file: {exc}")
+
+
+def _read_model(path: str) -> tuple[dict[str, Any], DataTransformer]:
+    """A model file's JSON document and data transformer, without loading a backend."""
+    from genesis.data.transformer import DataTransformer
+    from genesis.errors import ModelFileError
+    from genesis.io.model_file import read_model_file
+
+    try:
+        document = read_model_file(path).document
+        return document, DataTransformer.from_state(document["transformer"])
+    except (ModelFileError, KeyError, TypeError, ValueError) as exc:
+        raise _model_error(path, exc) from exc
+
+
+def _load_model(path: str, backend: str | None, options: Mapping[str, Any]) -> SyntheticGenerator:
+    from genesis.errors import ModelFileError
+    from genesis.generator import SyntheticGenerator
+
+    try:
+        return SyntheticGenerator.load(path, backend=backend, **options)
+    except ModelFileError as exc:
+        raise _model_error(path, exc) from exc
+
+
+def _say(quiet: bool, message: str) -> None:
+    if not quiet:
+        click.echo(message)
+
+
+def _check_outputs(
+    paths: Sequence[str | os.PathLike[str] | None], force: bool, *, tables: Sequence[str] = ()
+) -> None:
+    """Fail before any work if an output exists (without ``--force``) or has no known format."""
+    from genesis.io.tables import table_format
+
+    for table in tables:
+        table_format(table)
+    for path in paths:
+        if path is None:
+            continue
+        target = Path(path)
+        if target.is_dir():
+            raise IsADirectoryError(21, "Is a directory; give a file name", str(target))
+        if target.exists() and not force:
+            raise FileExistsError(f"{target} already exists; use --force to replace it")
+
+
+def _write_report(report: QualityReport, path: str, fmt: str | None, force: bool) -> Path:
+    chosen = fmt.lower() if fmt else None
+    return report.save(path, format=chosen, overwrite=force)  # type: ignore[arg-type]
+
+
+def _model_extras(model: str) -> tuple[pd.DataFrame | None, list[str]]:
+    """The loss history and discrete columns stored in a model file."""
+    import pandas as pd
+
+    document, transformer = _read_model(model)
+    history = pd.DataFrame(document.get("history") or [])
+    return (history if not history.empty else None), list(transformer.discrete_columns)
+
+
+# ------------------------------------------------------------------------- commands
+@click.group(cls=_GenesisGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="genesis")
+@_debug_option
 def main() -> None:
-    """Genesis: learn a table or time series and generate synthetic data like it."""
+    """Genesis: learn a table and generate synthetic data like it.
+
+    \b
+    Quick start:
+      genesis demo                                   # the whole job on an example table
+      genesis synthesize data.csv -o synthetic.csv --report report.html
+    \b
+    Step by step:
+      genesis fit data.csv -o model.genesis
+      genesis sample model.genesis -n 10000 -o synthetic.csv
+      genesis evaluate data.csv synthetic.csv --report report.html --model model.genesis
+
+    Tables are CSV or Parquet, chosen by the file extension. Exit codes: 0 ok,
+    1 error, 2 bad usage. Set GENESIS_DEBUG=1 (or pass --debug) to see tracebacks.
+    """
 
 
 @main.command()
-@click.option("--traceback", "show_traceback", is_flag=True, help="Show full tracebacks of broken plugins.")
+@click.argument("data", metavar="DATA")
+@click.option(
+    "-o",
+    "--output",
+    required=True,
+    metavar="MODEL",
+    help="Model file to write (e.g. model.genesis).",
+)
+@_training_options
+@_force_option
+@_common
+def fit(
+    data: str,
+    output: str,
+    method: str,
+    backend: str | None,
+    epochs: int | None,
+    batch_size: int | None,
+    seed: int | None,
+    device: str,
+    discrete_columns: str | None,
+    force: bool,
+    quiet: bool,
+) -> None:
+    """Learn the table DATA (CSV or Parquet) and save the model to MODEL.
+
+    \b
+    Example:
+      genesis fit data.csv --method ctgan --epochs 300 --seed 0 -o model.genesis
+    """
+    from genesis.io.tables import read_table
+
+    _check_outputs([output], force)
+    table = read_table(data)
+    gen = _fit(
+        table,
+        method=method,
+        backend=backend,
+        epochs=epochs,
+        batch_size=batch_size,
+        seed=seed,
+        device=device,
+        discrete_columns=discrete_columns,
+        quiet=quiet,
+    )
+    gen.save(output, overwrite=force)
+    _say(quiet, f"Saved the model ({len(gen.loss_history)} epochs) to {output}")
+
+
+@main.command()
+@click.argument("model", metavar="MODEL")
+@click.option(
+    "-n",
+    "--rows",
+    "rows",
+    type=click.IntRange(min=1),
+    required=True,
+    help="How many rows to generate.",
+)
+@click.option(
+    "-o", "--output", required=True, metavar="FILE", help="Table to write (.csv or .parquet)."
+)
+@click.option(
+    "-c",
+    "--condition",
+    "conditions",
+    multiple=True,
+    metavar="COLUMN=VALUE",
+    callback=_parse_conditions,
+    help="Only rows with this value of a categorical column; repeat for several columns.",
+)
+@click.option(
+    "--seed", type=int, default=None, help="Seed for repeatable rows (default: the model's seed)."
+)
+@click.option(
+    "--backend",
+    metavar="NAME",
+    default=None,
+    help="Framework to run the model on; `numpy` samples without any deep-learning framework.",
+)
+@_force_option
+@_common
+def sample(
+    model: str,
+    rows: int,
+    output: str,
+    conditions: dict[str, str],
+    seed: int | None,
+    backend: str | None,
+    force: bool,
+    quiet: bool,
+) -> None:
+    """Generate rows from a saved MODEL and write them to a table.
+
+    \b
+    Examples:
+      genesis sample model.genesis -n 10000 -o synthetic.csv
+      genesis sample model.genesis -n 500 -c sex=Female -c income='>50K' -o women.parquet
+    """
+    from genesis.io.tables import write_table
+
+    _check_outputs([output], force, tables=[output])
+    options: dict[str, Any] = {"verbose": False}
+    if seed is not None:
+        options["seed"] = seed
+    # Check the conditions against the model file first: fails fast, before a framework loads.
+    _, transformer = _read_model(model)
+    wanted = _conditions(transformer, conditions)
+    gen = _load_model(model, backend, options)
+    table = _sample(gen, rows, wanted, quiet)
+    write_table(table, output, overwrite=force)
+    _say(quiet, f"Wrote {len(table):,} synthetic rows to {output}")
+
+
+@main.command()
+@click.argument("data", metavar="DATA")
+@click.option(
+    "-o",
+    "--output",
+    required=True,
+    metavar="FILE",
+    help="Synthetic table to write (.csv or .parquet).",
+)
+@click.option(
+    "-n",
+    "--rows",
+    type=click.IntRange(min=1),
+    default=None,
+    help="Rows to generate (default: as many as DATA has).",
+)
+@click.option(
+    "--report", metavar="FILE", default=None, help="Also write a quality report (.html, or .json)."
+)
+@click.option("--model", metavar="FILE", default=None, help="Also save the fitted model.")
+@_training_options
+@_force_option
+@_common
+def synthesize(
+    data: str,
+    output: str,
+    rows: int | None,
+    report: str | None,
+    model: str | None,
+    method: str,
+    backend: str | None,
+    epochs: int | None,
+    batch_size: int | None,
+    seed: int | None,
+    device: str,
+    discrete_columns: str | None,
+    force: bool,
+    quiet: bool,
+) -> None:
+    """Fit DATA and write a synthetic table like it, in one step.
+
+    \b
+    Example:
+      genesis synthesize data.csv -o synthetic.csv --report report.html --epochs 100
+    """
+    from genesis.io.tables import read_table, write_table
+
+    _check_outputs([output, report, model], force, tables=[output])
+    table = read_table(data)
+    gen = _fit(
+        table,
+        method=method,
+        backend=backend,
+        epochs=epochs,
+        batch_size=batch_size,
+        seed=seed,
+        device=device,
+        discrete_columns=discrete_columns,
+        quiet=quiet,
+    )
+    if model is not None:
+        gen.save(model, overwrite=force)
+        _say(quiet, f"Saved the model to {model}")
+    synthetic = _sample(gen, rows or len(table), {}, quiet)
+    write_table(synthetic, output, overwrite=force)
+    _say(quiet, f"Wrote {len(synthetic):,} synthetic rows to {output}")
+    if report is not None:
+        from genesis.evaluation import evaluate
+
+        result = evaluate(
+            table,
+            synthetic,
+            history=gen.loss_history,
+            discrete_columns=list(gen.transformer.discrete_columns),
+        )
+        _write_report(result, report, None, force)
+        _say(quiet, result.summary())
+        _say(quiet, f"Wrote the quality report to {report}")
+
+
+@main.command(name="evaluate")
+@click.argument("real", metavar="REAL")
+@click.argument("synthetic", metavar="SYNTHETIC")
+@click.option(
+    "--report",
+    metavar="FILE",
+    default=None,
+    help="Write the report here; without it, print it (a summary, or JSON with --format json).",
+)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["html", "json"], case_sensitive=False),
+    default=None,
+    help="Report format (default: json for a .json file, else html).",
+)
+@click.option(
+    "--model",
+    metavar="FILE",
+    default=None,
+    help="The model that made SYNTHETIC: adds its loss curves and uses its column types.",
+)
+@click.option(
+    "--holdout",
+    metavar="FILE",
+    default=None,
+    help="Real rows the model did not see, the privacy baseline (default: 20% of REAL).",
+)
+@click.option(
+    "--discrete-columns",
+    metavar="A,B,...",
+    default=None,
+    help="Numeric columns to compare as categories.",
+)
+@_force_option
+@_common
+def evaluate_command(
+    real: str,
+    synthetic: str,
+    report: str | None,
+    fmt: str | None,
+    model: str | None,
+    holdout: str | None,
+    discrete_columns: str | None,
+    force: bool,
+    quiet: bool,
+) -> None:
+    """Score how well the table SYNTHETIC follows REAL, and how private it is.
+
+    The report has per-column and per-pair scores, an overall score (as in the
+    SDMetrics Quality Report), exact copies and distances to the closest real
+    rows, and, as HTML, plots of every column, correlations and loss curves.
+
+    \b
+    Examples:
+      genesis evaluate real.csv synthetic.csv --report report.html --model model.genesis
+      genesis evaluate real.csv synthetic.csv --format json > scores.json
+    """
+    from genesis.evaluation import evaluate
+    from genesis.io.tables import read_table
+
+    _check_outputs([report], force)
+    history, discrete = _model_extras(model) if model is not None else (None, None)
+    explicit = _columns(discrete_columns)
+    if explicit is not None:
+        discrete = sorted(set(discrete or []) | set(explicit))
+    result = evaluate(
+        read_table(real),
+        read_table(synthetic),
+        holdout=read_table(holdout) if holdout is not None else None,
+        history=history,
+        discrete_columns=discrete,
+    )
+    if report is not None:
+        _write_report(result, report, fmt, force)
+        _say(quiet, result.summary())
+        _say(quiet, f"Wrote the quality report to {report}")
+    elif fmt is not None and fmt.lower() == "json":
+        click.echo(result.to_json())
+    elif fmt is not None and fmt.lower() == "html":
+        raise click.UsageError("--format html needs --report FILE to write the page to")
+    else:
+        click.echo(result.summary())
+
+
+@main.command()
+@click.option(
+    "-o",
+    "--output-dir",
+    default=DEMO_DIR,
+    show_default=True,
+    metavar="DIR",
+    help="Folder for synthetic.csv, model.genesis and report.html.",
+)
+@click.option(
+    "--epochs",
+    type=click.IntRange(min=1),
+    default=DEMO_EPOCHS,
+    show_default=True,
+    help="Training epochs.",
+)
+@click.option(
+    "--method",
+    type=click.Choice(TABLE_METHODS, case_sensitive=False),
+    default="ctgan",
+    show_default=True,
+    help="The generative model.",
+)
+@click.option("--backend", metavar="NAME", default=None, help="Framework to train on.")
+@click.option("--seed", type=int, default=0, show_default=True, help="Seed for a repeatable run.")
+@_force_option
+@_common
+def demo(
+    output_dir: str,
+    epochs: int,
+    method: str,
+    backend: str | None,
+    seed: int,
+    force: bool,
+    quiet: bool,
+) -> None:
+    """Run the whole job on the example table shipped with Genesis.
+
+    Learns a 2,000-row sample of the UCI Adult census table
+    (genesis.datasets.load_adult_sample), generates as many synthetic rows, and
+    writes them with the model and a quality report into DIR. Takes seconds.
+    """
+    from genesis.datasets import load_adult_sample
+    from genesis.evaluation import evaluate
+    from genesis.io.tables import write_table
+
+    started = time.perf_counter()
+    folder = Path(output_dir)
+    if folder.exists() and not folder.is_dir():
+        raise NotADirectoryError(20, "Not a directory", str(folder))
+    paths = {name: folder / name for name in ("synthetic.csv", "model.genesis", "report.html")}
+    _check_outputs(list(paths.values()), force)
+    real = load_adult_sample()
+    gen = _fit(
+        real,
+        method=method,
+        backend=backend,
+        epochs=epochs,
+        batch_size=None,
+        seed=seed,
+        device="auto",
+        discrete_columns=None,
+        quiet=quiet,
+    )
+    gen.save(paths["model.genesis"], overwrite=force)
+    synthetic = _sample(gen, len(real), {}, quiet)
+    write_table(synthetic, paths["synthetic.csv"], overwrite=force)
+    result = evaluate(
+        real,
+        synthetic,
+        history=gen.loss_history,
+        discrete_columns=list(gen.transformer.discrete_columns),
+    )
+    result.save(paths["report.html"], format="html", overwrite=force)
+    if quiet:
+        return
+    click.echo(result.summary())
+    click.echo(f"\nDone in {time.perf_counter() - started:.1f} s. Files in {folder}{os.sep}:")
+    notes = {
+        "synthetic.csv": f"{len(synthetic):,} synthetic rows",
+        "model.genesis": f"the fitted {gen.method} model",
+        "report.html": "the quality report; open it in a browser",
+    }
+    width = max(len(str(p)) for p in paths.values())
+    for name, note in notes.items():
+        click.echo(f"  {str(paths[name]).ljust(width)}  {note}")
+    click.echo(f"\nMore rows: genesis sample {paths['model.genesis']} -n 10000 -o more.csv")
+
+
+@main.command()
+@click.option(
+    "--traceback", "show_traceback", is_flag=True, help="Show full tracebacks of broken plugins."
+)
 def backends(show_traceback: bool) -> None:
     """List every discovered backend: priority, availability, versions, devices.
 
@@ -47,7 +792,9 @@ def backends(show_traceback: bool) -> None:
         caps = ", ".join(sorted(info.capabilities)) or "-"
         rows.append((info.name, str(info.priority), status, version, devices, caps))
     for failure in registry.failures.values():
-        rows.append((failure.name, "-", f"BROKEN: {failure.error}", failure.distribution or "?", "-", "-"))
+        rows.append(
+            (failure.name, "-", f"BROKEN: {failure.error}", failure.distribution or "?", "-", "-")
+        )
 
     if not rows:
         click.echo(registry.no_backend_message())
@@ -66,4 +813,4 @@ def backends(show_traceback: bool) -> None:
 
 
 if __name__ == "__main__":  # pragma: no cover
-    sys.exit(main())
+    sys.exit(main(prog_name="genesis"))

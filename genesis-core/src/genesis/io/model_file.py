@@ -80,11 +80,18 @@ def write_model_file(path: str | os.PathLike[str], model: ModelFile, *, overwrit
             fh.write(payload)
             fh.flush()
             os.fsync(fh.fileno())
+        os.chmod(tmp, 0o666 & ~_current_umask())
         os.replace(tmp, target)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
     return target
+
+
+def _current_umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
 
 
 def read_model_file(path: str | os.PathLike[str]) -> ModelFile:
@@ -103,8 +110,8 @@ def read_model_file(path: str | os.PathLike[str]) -> ModelFile:
     try:
         header = _read_header(raw)
         weights = load(raw)
-    except ModelFileError:
-        raise
+    except ModelFileError as exc:
+        raise ModelFileError(f"{source} is not a readable Genesis model file: {exc}") from exc
     except Exception as exc:
         raise ModelFileError(
             f"{source} is not a readable Genesis model file (corrupt or another format): {exc}"

@@ -1,0 +1,271 @@
+"""The measurements themselves; each runs in a fresh process via ``common.isolated``.
+
+Every function imports what it measures *before* starting its clock (so import
+time is never counted, for either side), times only the call under test, and
+returns plain data: ``status`` (``"ok"``, ``"not available yet"``,
+``"not implemented"``, ``"not installed"``), ``seconds``, and the ``threads`` the
+process had after the measurement.
+"""
+
+from __future__ import annotations
+
+import itertools
+import time
+from typing import Any
+
+from common import (
+    DataSpec,
+    Stopwatch,
+    TorchThreadRecorder,
+    blas_threads,
+    load_table,
+    quiet_warnings,
+    tf_threads,
+    torch_threads,
+)
+
+BATCH_SIZE = 500  # the paper's, and both implementations' default
+
+
+# --------------------------------------------------------------------------- peer
+
+
+def _peer_setup(threads: int | None) -> str:
+    quiet_warnings()
+    import ctgan  # noqa: F401  (import before the clock)
+    import torch
+
+    if threads is None:
+        return "ctgan: torch default"
+    torch.set_num_threads(threads)
+    return f"ctgan: set_num_threads({threads})"
+
+
+def fit_peer(
+    method: str,
+    spec: DataSpec,
+    epochs: int,
+    seed: int,
+    threads: int | None,
+    *,
+    sample_rows: int | None = None,
+    save_path: str | None = None,
+) -> dict[str, Any]:
+    """Fit sdv-dev ``ctgan``'s CTGAN or TVAE on the train split (CPU), time ``fit``."""
+    set_by = _peer_setup(threads)
+    from ctgan import CTGAN, TVAE
+
+    table = load_table(spec)
+    cls = {"ctgan": CTGAN, "tvae": TVAE}[method]
+    model = cls(epochs=epochs, batch_size=BATCH_SIZE, enable_gpu=False, verbose=False)
+    model.set_random_state(seed)
+    with Stopwatch() as sw:
+        model.fit(table.train, table.discrete_columns)
+    out: dict[str, Any] = {
+        "status": "ok",
+        "seconds": sw.seconds,
+        "rows": len(table.train),
+        "threads": torch_threads(set_by),
+    }
+    if sample_rows:
+        out["synthetic"] = model.sample(sample_rows)
+    if save_path:
+        model.save(save_path)
+    return out
+
+
+def sample_peer(path: str, n: int, threads: int | None) -> dict[str, Any]:
+    """Load a saved ``ctgan`` model and time ``sample(n)``."""
+    set_by = _peer_setup(threads)
+    from ctgan.synthesizers.base import BaseSynthesizer
+
+    model = BaseSynthesizer.load(path)
+    with Stopwatch() as sw:
+        rows = model.sample(n)
+    return {
+        "status": "ok",
+        "seconds": sw.seconds,
+        "rows": len(rows),
+        "threads": torch_threads(set_by),
+    }
+
+
+def _transform_frame(spec: DataSpec) -> tuple[Any, list[str]]:
+    """The whole table (train + test), or the first ``spec.rows`` train rows if given."""
+    import pandas as pd
+
+    table = load_table(spec)
+    frame = table.train if spec.rows else pd.concat([table.train, table.test], ignore_index=True)
+    return frame, table.discrete_columns
+
+
+def transform_peer(spec: DataSpec) -> dict[str, Any]:
+    """``ctgan.data_transformer.DataTransformer``: fit, then transform, the table."""
+    quiet_warnings()
+    from ctgan.data_transformer import DataTransformer
+
+    frame, discrete = _transform_frame(spec)
+    transformer = DataTransformer()
+    with Stopwatch() as fit:
+        transformer.fit(frame, discrete)
+    with Stopwatch() as tr:
+        matrix = transformer.transform(frame)
+    return {
+        "status": "ok",
+        "fit_seconds": fit.seconds,
+        "transform_seconds": tr.seconds,
+        "seconds": fit.seconds + tr.seconds,
+        "rows": len(frame),
+        "width": matrix.shape[1],
+        "threads": {
+            "framework": "numpy+joblib",
+            "intra": "-",
+            "interop": "-",
+            "set_by": "ctgan: joblib n_jobs=-1 in transform",
+        },
+    }
+
+
+# ------------------------------------------------------------------------ genesis
+
+
+def _genesis_setup(backend: str, threads: int | None) -> tuple[str, Any]:
+    """Import the backend's framework before the clock; return (set_by, thread reader)."""
+    quiet_warnings()
+    import genesis.generator  # noqa: F401
+
+    set_by = f"genesis num_threads={threads}" if threads is not None else "genesis default policy"
+    if backend == "torch":
+        import genesis_torch.training  # noqa: F401
+
+        return set_by, TorchThreadRecorder()
+    if backend == "tensorflow":
+        try:
+            import tensorflow  # noqa: F401
+        except ImportError:
+            return set_by, None
+        return set_by, tf_threads
+    return "numpy (no framework)", lambda _set_by: blas_threads()
+
+
+def fit_genesis(
+    method: str,
+    backend: str,
+    spec: DataSpec,
+    epochs: int,
+    seed: int,
+    threads: int | None,
+    *,
+    sample_rows: int | None = None,
+    save_path: str | None = None,
+) -> dict[str, Any]:
+    """Fit Genesis's CTGAN or TVAE on ``backend`` (CPU), time ``fit`` and each epoch.
+
+    ``epoch_seconds[0]`` runs from the start of ``fit`` (data transform, graph
+    building) to the end of epoch 1; the others are whole epochs.
+    """
+    set_by, read_threads = _genesis_setup(backend, threads)
+    from genesis import SyntheticGenerator
+    from genesis.errors import BackendNotAvailableError, MethodNotSupportedError
+
+    if read_threads is None:
+        return {"status": "not installed", "error": f"{backend}'s framework is not installed"}
+    table = load_table(spec)
+    try:
+        gen = SyntheticGenerator(
+            method=method,
+            backend=backend,
+            device="cpu",
+            epochs=epochs,
+            batch_size=BATCH_SIZE,
+            seed=seed,
+            verbose=False,
+            num_threads=threads,
+        )
+    except BackendNotAvailableError as exc:
+        return {"status": "not installed", "error": str(exc)}
+    marks: list[float] = []
+    start = time.perf_counter()
+    try:
+        gen.fit(
+            table.train,
+            discrete_columns=table.discrete_columns,
+            callbacks=[lambda _result: marks.append(time.perf_counter())],
+        )
+    except MethodNotSupportedError as exc:
+        return {"status": "not available yet", "error": str(exc)}
+    seconds = time.perf_counter() - start
+    edges = [start, *marks]
+    out: dict[str, Any] = {
+        "status": "ok",
+        "seconds": seconds,
+        "epoch_seconds": [b - a for a, b in itertools.pairwise(edges)],
+        "rows": len(table.train),
+        "threads": read_threads(set_by),
+    }
+    if sample_rows:
+        out["synthetic"] = gen.sample(sample_rows)
+    if save_path:
+        gen.save(save_path)
+    return out
+
+
+def sample_genesis(path: str, backend: str, n: int, threads: int | None) -> dict[str, Any]:
+    """Load a saved Genesis model on ``backend`` and time ``sample(n)``.
+
+    ``backend="numpy"`` is framework-free sampling (issue 4).
+    TODO(numpy sampling): this path assumes the API being built now,
+    ``SyntheticGenerator.load(path, backend="numpy")``; until it exists the
+    load fails and the result is ``"not implemented"`` with the reason. Check
+    the call once the numpy inference backend lands.
+    """
+    set_by, read_threads = _genesis_setup(backend, threads)
+    from genesis import SyntheticGenerator
+    from genesis.errors import BackendNotAvailableError, GenesisError, MethodNotSupportedError
+
+    if read_threads is None:
+        return {"status": "not installed", "error": f"{backend}'s framework is not installed"}
+    options: dict[str, Any] = {"verbose": False}
+    if backend != "numpy":
+        options.update(device="cpu", num_threads=threads)
+    try:
+        gen = SyntheticGenerator.load(path, backend=backend, **options)
+    except MethodNotSupportedError as exc:
+        status = "not implemented" if backend == "numpy" else "not available yet"
+        return {"status": status, "error": str(exc)}
+    except (BackendNotAvailableError, GenesisError, ImportError) as exc:
+        if backend == "numpy":  # TODO(numpy sampling): remove once the backend exists
+            return {"status": "not implemented", "error": f"{type(exc).__name__}: {exc}"}
+        raise
+    with Stopwatch() as sw:
+        rows = gen.sample(n)
+    return {
+        "status": "ok",
+        "seconds": sw.seconds,
+        "rows": len(rows),
+        "threads": read_threads(set_by),
+    }
+
+
+def transform_genesis(spec: DataSpec) -> dict[str, Any]:
+    """``genesis.data.transformer.DataTransformer`` with its defaults: fit, then transform."""
+    quiet_warnings()
+    import numpy as np
+
+    from genesis.data.transformer import DataTransformer
+
+    frame, discrete = _transform_frame(spec)
+    transformer = DataTransformer()
+    with Stopwatch() as fit:
+        transformer.fit(frame, discrete, rng=np.random.default_rng(0))
+    with Stopwatch() as tr:
+        matrix = transformer.transform(frame, rng=np.random.default_rng(1))
+    return {
+        "status": "ok",
+        "fit_seconds": fit.seconds,
+        "transform_seconds": tr.seconds,
+        "seconds": fit.seconds + tr.seconds,
+        "rows": len(frame),
+        "width": matrix.shape[1],
+        "threads": blas_threads() | {"set_by": "numpy defaults"},
+    }

@@ -1,0 +1,114 @@
+"""`genesis fit` and `genesis sample` on real files, as a user runs them."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from genesis.io.model_file import read_model_file
+
+
+def test_fit_saves_a_model_with_its_loss_history(model_file):
+    document = read_model_file(model_file).document
+
+    assert document["method"] == "ctgan"
+    assert [row["epoch"] for row in document["history"]] == [1, 2]
+
+
+def test_fit_shows_progress_and_where_the_model_went(genesis, table_csv, tmp_path):
+    out = tmp_path / "m.genesis"
+
+    run = genesis("fit", table_csv, "--epochs", "1", "--method", "TVAE", "-o", out)
+
+    assert run.returncode == 0, run.stderr
+    assert "epoch" in run.stderr  # the library's tqdm bar
+    assert str(out) in run.stdout
+    assert read_model_file(out).document["method"] == "tvae"
+
+
+def test_sample_writes_the_requested_rows_with_the_table_columns(
+    genesis, model_file, table_csv, tmp_path
+):
+    out = tmp_path / "synthetic.csv"
+
+    run = genesis("sample", model_file, "-n", "75", "-o", out)
+
+    assert run.returncode == 0, run.stderr
+    synthetic = pd.read_csv(out)
+    assert len(synthetic) == 75
+    assert list(synthetic.columns) == list(pd.read_csv(table_csv).columns)
+    assert "75 synthetic rows" in run.stdout
+
+
+# Sampling tests other than the first use the numpy inference backend: no framework to
+# import, so they take a second instead of several.
+
+
+def test_condition_strings_become_the_column_types(genesis, model_file, tmp_path):
+    out = tmp_path / "conditioned.csv"
+
+    run = genesis(
+        "sample",
+        model_file,
+        "-n",
+        "20",
+        "--seed",
+        "1",
+        "--condition",
+        "group=3",
+        "--condition",
+        "member=true",
+        "-c",
+        "city=paris",
+        "--backend",
+        "numpy",
+        "-o",
+        out,
+    )
+
+    assert run.returncode == 0, run.stderr
+    rows = pd.read_csv(out)
+    assert rows["group"].dtype.kind == "i" and set(rows["group"]) == {3}
+    assert rows["member"].dtype == bool and rows["member"].all()
+    assert set(rows["city"]) == {"Paris"}
+
+
+def test_seeded_sample_is_the_librarys_sample_and_the_seed_matters(genesis, model_file, tmp_path):
+    from genesis import SyntheticGenerator
+
+    five, six = tmp_path / "five.csv", tmp_path / "six.csv"
+    for path, seed in ((five, "5"), (six, "6")):
+        assert (
+            genesis(
+                "sample",
+                model_file,
+                "-n",
+                "30",
+                "--seed",
+                seed,
+                "--backend",
+                "numpy",
+                "-q",
+                "-o",
+                path,
+            ).returncode
+            == 0
+        )
+    expected = SyntheticGenerator.load(model_file, backend="numpy", seed=5, verbose=False).sample(
+        30
+    )
+
+    pd.testing.assert_frame_equal(pd.read_csv(five), expected, check_dtype=False)
+    assert not pd.read_csv(five).equals(pd.read_csv(six))
+
+
+def test_parquet_out_keeps_dtypes_and_quiet_prints_nothing(genesis, model_file, tmp_path):
+    pytest.importorskip("pyarrow")
+    out = tmp_path / "synthetic.parquet"
+
+    run = genesis("sample", model_file, "-n", "10", "--backend", "numpy", "-o", out, "--quiet")
+
+    assert run.returncode == 0, run.stderr
+    assert run.stdout == "" and run.stderr == ""
+    rows = pd.read_parquet(out)
+    assert len(rows) == 10 and rows["member"].dtype == bool and rows["group"].dtype.kind == "i"
