@@ -17,7 +17,9 @@ def test_plugin_module_imports_without_loading_the_framework():
     assert proc.returncode == 0, proc.stderr
     from importlib.metadata import version
 
-    assert proc.stdout.strip() in {version(d) for d in ("tensorflow", "tensorflow-cpu") if _installed(d)}
+    assert proc.stdout.strip() in {
+        version(d) for d in ("tensorflow", "tensorflow-cpu") if _installed(d)
+    }
 
 
 def _installed(dist):
@@ -36,3 +38,12 @@ def test_devices_come_from_the_framework():
     devices = genesis_query_devices()
     assert devices[-1] == "cpu"
     assert set(devices) <= {"cuda", "mps", "cpu"}
+
+
+def test_the_backend_declares_both_tabular_methods_and_model_files():
+    from genesis.backends import Capability, discover_backends
+
+    backend = discover_backends().backend("tensorflow")
+
+    for capability in (Capability.CTGAN, Capability.TVAE, Capability.SAVE_LOAD):
+        assert backend.supports(capability), capability

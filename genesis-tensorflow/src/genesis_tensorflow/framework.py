@@ -9,7 +9,7 @@ __all__ = ["import_tensorflow"]
 
 
 def import_tensorflow() -> ModuleType:
-    """Import and return ``tensorflow``, quieting its C++ start-up log unless the user chose a level.
+    """Import and return ``tensorflow``, quieting its C++ start-up log unless the user chose one.
 
     ``TF_CPP_MIN_LOG_LEVEL`` must be set before the first import to have an
     effect; it is only set if the user has not set it.

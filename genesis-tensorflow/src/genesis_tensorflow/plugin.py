@@ -10,17 +10,38 @@ import importlib.metadata
 from genesis import hookimpl
 from genesis.backends import BUILTIN_INSTALL_COMMANDS, BackendInfo
 from genesis.backends.probe import probe_framework
+from genesis_tensorflow.model_hooks import (  # re-exported: registered with this plugin
+    genesis_build_model,
+    genesis_generate,
+    genesis_get_weights,
+    genesis_set_weights,
+    genesis_train_step,
+)
+
+__all__ = [
+    "genesis_backend_info",
+    "genesis_build_model",
+    "genesis_generate",
+    "genesis_get_weights",
+    "genesis_query_devices",
+    "genesis_set_weights",
+    "genesis_train_step",
+]
 
 NAME = "tensorflow"
 PRIORITY = 20
 
-#: What this backend implements (see genesis.backends.Capability). CTGAN and
-#: TVAE arrive with TensorFlow parity; until then fitting them raises
-#: MethodNotSupportedError.
-CAPABILITIES: frozenset[str] = frozenset()
+#: What this backend implements (see genesis.backends.Capability).
+CAPABILITIES: frozenset[str] = frozenset({"ctgan", "tvae", "save_load"})
 
 #: Distributions that provide the ``tensorflow`` import package.
-DISTRIBUTIONS = ("tensorflow", "tensorflow-cpu", "tensorflow-macos", "tensorflow-intel", "tf-nightly")
+DISTRIBUTIONS = (
+    "tensorflow",
+    "tensorflow-cpu",
+    "tensorflow-macos",
+    "tensorflow-intel",
+    "tf-nightly",
+)
 
 
 def _plugin_version() -> str | None:

@@ -1,0 +1,60 @@
+"""The tensorflow backend's model hooks: build, train, generate, export and import weights.
+
+:mod:`genesis_tensorflow.plugin` re-exports these functions, so they are registered with
+the backend's other hooks. This module imports without tensorflow installed: tensorflow and
+:mod:`genesis_tensorflow.training` are imported inside the hook bodies.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from genesis import hookimpl
+
+if TYPE_CHECKING:
+    import numpy as np
+
+    from genesis.backends.info import RuntimeOptions
+    from genesis.models.batches import TrainBatch
+    from genesis.models.spec import ModelSpec
+
+__all__ = [
+    "genesis_build_model",
+    "genesis_generate",
+    "genesis_get_weights",
+    "genesis_set_weights",
+    "genesis_train_step",
+]
+
+
+@hookimpl
+def genesis_build_model(spec: ModelSpec, options: RuntimeOptions) -> Any:
+    """Build a :class:`~genesis_tensorflow.training.TFCTGAN` or ``TFTVAE`` for ``spec``."""
+    from genesis_tensorflow.training import build_model
+
+    return build_model(spec, options)
+
+
+@hookimpl
+def genesis_train_step(model: Any, batch: TrainBatch) -> dict[str, float]:
+    """Run one training step of ``model`` on ``batch`` and return its losses."""
+    return model.train_step(batch)
+
+
+@hookimpl
+def genesis_generate(model: Any, noise: np.ndarray, cond: np.ndarray | None) -> np.ndarray:
+    """Return the raw output of ``model``'s generative network in inference mode."""
+    return model.generate(noise, cond)
+
+
+@hookimpl
+def genesis_get_weights(model: Any) -> dict[str, np.ndarray]:
+    """Export ``model``'s weights under the names of :mod:`genesis.models.weights`."""
+    return model.get_weights()
+
+
+@hookimpl
+def genesis_set_weights(model: Any, weights: dict[str, np.ndarray]) -> bool:
+    """Load weights named as in :mod:`genesis.models.weights` into ``model``."""
+    model.set_weights(weights)
+    return True
