@@ -9,6 +9,7 @@ from typing import Any
 from genesis.backends.info import BackendType
 from genesis.errors import ConfigurationError
 from genesis.models.spec import CTGANParams, TVAEParams
+from genesis.models.timegan import TimeGANParams
 
 __all__ = ["METHODS", "GeneratorConfig"]
 
@@ -27,12 +28,16 @@ class GeneratorConfig:
         device: ``"auto"``, ``"cpu"``, ``"cuda"`` or ``"mps"``.
         seed: makes a fit and its samples repeat exactly on the same backend and
             machine; ``None`` for fresh randomness.
-        epochs: overrides the method's epoch count (``ctgan.epochs``/``tvae.epochs``).
+        epochs: overrides the method's epoch count (``ctgan.epochs``/``tvae.epochs``);
+            not for TimeGAN, which counts iterations.
         batch_size: overrides the method's batch size.
+        seq_len: TimeGAN: overrides ``timegan.seq_len`` (steps per sequence).
+        iterations: TimeGAN: overrides the iterations of each of the three phases.
         verbose: show a progress bar while fitting.
         num_threads: framework threads; ``None`` lets the backend choose.
         ctgan: CTGAN hyperparameters (paper defaults).
         tvae: TVAE hyperparameters (paper defaults).
+        timegan: TimeGAN hyperparameters (the authors' defaults).
         max_categories: most categories one discrete column keeps; rarer values
             share one bucket (see :class:`genesis.data.transformer.DataTransformer`).
         mixture_fit_rows: rows subsampled to fit each column's mixture (``None``: all).
@@ -48,6 +53,9 @@ class GeneratorConfig:
     num_threads: int | None = None
     ctgan: CTGANParams = field(default_factory=CTGANParams)
     tvae: TVAEParams = field(default_factory=TVAEParams)
+    timegan: TimeGANParams = field(default_factory=TimeGANParams)
+    seq_len: int | None = None
+    iterations: int | None = None
     max_categories: int = 1000
     mixture_fit_rows: int | None = 20_000
 
@@ -57,10 +65,28 @@ class GeneratorConfig:
             raise ConfigurationError(
                 f"Unknown method {self.method!r}; choose one of: {', '.join(METHODS)}"
             )
-        for name in ("epochs", "batch_size", "num_threads"):
+        for name in ("epochs", "batch_size", "num_threads", "seq_len"):
             value = getattr(self, name)
             if value is not None and (not isinstance(value, int) or value < 1):
                 raise ConfigurationError(f"{name} must be a positive integer, got {value!r}")
+        iterations = self.iterations
+        if iterations is not None and (
+            isinstance(iterations, bool) or not isinstance(iterations, int) or iterations < 0
+        ):
+            raise ConfigurationError(
+                f"iterations must be a non-negative integer, got {self.iterations!r}"
+            )
+        if self.method == "timegan" and self.epochs is not None:
+            raise ConfigurationError(
+                "epochs does not apply to timegan, which trains for a number of iterations per "
+                "phase; pass iterations=N (or set timegan=TimeGANParams(...))"
+            )
+        if self.method != "timegan":
+            for name in ("seq_len", "iterations"):
+                if getattr(self, name) is not None:
+                    raise ConfigurationError(
+                        f"{name} applies to method 'timegan' only, not {self.method!r}"
+                    )
         if self.seed is not None and not isinstance(self.seed, int):
             raise ConfigurationError(f"seed must be an integer or None, got {self.seed!r}")
         if self.mixture_fit_rows is not None and self.mixture_fit_rows < 1:
@@ -71,6 +97,18 @@ class GeneratorConfig:
     def replace(self, **changes: Any) -> GeneratorConfig:
         """Return a copy with ``changes`` applied (validated again)."""
         return dataclasses.replace(self, **changes)
+
+    def timegan_params(self) -> TimeGANParams:
+        """The TimeGAN hyperparameters with ``seq_len``/``iterations``/``batch_size`` applied."""
+        overrides: dict[str, Any] = {}
+        if self.seq_len is not None:
+            overrides["seq_len"] = self.seq_len
+        if self.batch_size is not None:
+            overrides["batch_size"] = self.batch_size
+        if self.iterations is not None:
+            for phase in ("embedding", "supervised", "joint"):
+                overrides[f"{phase}_iterations"] = self.iterations
+        return dataclasses.replace(self.timegan, **overrides) if overrides else self.timegan
 
     def method_params(self) -> CTGANParams | TVAEParams:
         """The hyperparameters of :attr:`method`, with ``epochs``/``batch_size`` overrides applied."""

@@ -7,7 +7,7 @@ import os
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
@@ -34,8 +34,13 @@ from genesis.errors import (
 )
 from genesis.models.spec import ModelSpec
 from genesis.models.tabular import TabularMethod, make_tabular_method
+from genesis.models.timegan import validate_sequence_weights
 from genesis.models.weights import validate_weights
 from genesis.training.loop import EpochCallback, run_epochs
+
+if TYPE_CHECKING:  # imported when first used: `import genesis` stays light
+    from genesis.timeseries.model import TimeGANModel
+    from genesis.timeseries.transform import SequenceTransformer
 
 __all__ = ["SyntheticGenerator"]
 
@@ -61,11 +66,17 @@ class _Fitted:
 
 
 class SyntheticGenerator:
-    """Learns a table and samples synthetic rows with the same statistics.
+    """Learns a table (or sequences) and samples synthetic data with the same statistics.
+
+    With ``method="timegan"`` it learns sequences: :meth:`fit` takes a long-format
+    DataFrame (``entity_column``, ``order_column``) or a ``(sequences, steps,
+    features)`` array, and :meth:`sample` returns ``n`` sequences of ``seq_len``
+    steps in the same format (see :mod:`genesis.timeseries`).
 
     Args:
         method: ``"ctgan"``, ``"tvae"`` or ``"timegan"``; overrides ``config.method``.
-        backend: a :class:`BackendType` or backend name; overrides ``config.backend``.
+        backend: a :class:`BackendType`, a backend name, or a :class:`Backend` already
+            selected; overrides ``config.backend``.
         config: a full :class:`GeneratorConfig`; defaults to ``GeneratorConfig()``.
         registry: discovered backends to choose from (discovered afresh if omitted).
         **options: any other :class:`GeneratorConfig` field (``epochs=10``, ``seed=0``).
@@ -78,12 +89,14 @@ class SyntheticGenerator:
     Example:
         >>> gen = SyntheticGenerator(method="ctgan", epochs=10, seed=0)  # doctest: +SKIP
         >>> synthetic = gen.fit(df).sample(1_000)  # doctest: +SKIP
+        >>> ts = SyntheticGenerator(method="timegan", seq_len=24)  # doctest: +SKIP
+        >>> ts.fit(long_df, entity_column="id", order_column="t").sample(100)  # doctest: +SKIP
     """
 
     def __init__(
         self,
         method: str | None = None,
-        backend: BackendType | str | None = None,
+        backend: BackendType | str | Backend | None = None,
         *,
         config: GeneratorConfig | None = None,
         registry: BackendRegistry | None = None,
@@ -93,6 +106,9 @@ class SyntheticGenerator:
         changes: dict[str, Any] = dict(options)
         if method is not None:
             changes["method"] = method
+        chosen: Backend | None = None
+        if isinstance(backend, Backend):
+            chosen, backend = backend, backend.name
         if backend is not None:
             changes["backend"] = backend
         known = {f.name for f in dataclasses.fields(GeneratorConfig)}
@@ -102,8 +118,10 @@ class SyntheticGenerator:
                 f"Unknown option(s) {', '.join(unknown)}; valid options: {', '.join(sorted(known))}"
             )
         self.config: GeneratorConfig = base.replace(**changes) if changes else base
-        self._backend: Backend = select_backend(self.config.backend, registry=registry)
-        self._fitted: _Fitted | None = None
+        self._backend: Backend = (
+            chosen if chosen is not None else select_backend(self.config.backend, registry=registry)
+        )
+        self._fitted: _Fitted | TimeGANModel | None = None
         self._sample_rng = np.random.default_rng(self._seed_sequence(2))
 
     # ----------------------------------------------------------------- basics
@@ -124,19 +142,28 @@ class SyntheticGenerator:
 
     @property
     def loss_history(self) -> pd.DataFrame:
-        """One row per trained epoch: ``epoch`` and the epoch's mean losses."""
+        """One row per trained epoch: ``epoch`` and the epoch's mean losses.
+
+        TimeGAN: one row per 100 iterations of a phase: ``phase``, ``iteration`` and
+        the mean of each of that phase's losses (the other phases' losses are NaN).
+        """
+        if self._fitted is not None and not isinstance(self._fitted, _Fitted):
+            return self._fitted.history_frame()
         if self._fitted is None:
             return pd.DataFrame(columns=["epoch"])
         columns = ["epoch", *self._fitted.method.loss_names]
         return pd.DataFrame(self._fitted.history, columns=columns)
 
     @property
-    def transformer(self) -> DataTransformer:
-        """The fitted data transformer."""
+    def transformer(self) -> DataTransformer | SequenceTransformer:
+        """The fitted data transformer (TimeGAN: the sequence transform)."""
         return self._require_fitted().transformer
 
     def __repr__(self) -> str:
-        state = f"fitted, {self._fitted.epochs_done} epochs" if self._fitted else "not fitted"
+        if self._fitted is not None and not isinstance(self._fitted, _Fitted):
+            state = f"fitted, {self._fitted.iterations_done} iterations"
+        else:
+            state = f"fitted, {self._fitted.epochs_done} epochs" if self._fitted else "not fitted"
         return f"SyntheticGenerator(method={self.method!r}, backend={self._backend.name!r}, {state})"
 
     def _seed_sequence(self, stream: int) -> np.random.SeedSequence | None:
@@ -156,7 +183,7 @@ class SyntheticGenerator:
                 "Choose a backend whose capabilities include it; `genesis backends` lists them."
             )
 
-    def _require_fitted(self) -> _Fitted:
+    def _require_fitted(self) -> _Fitted | TimeGANModel:
         if self._fitted is None:
             raise NotFittedError("Call fit() (or SyntheticGenerator.load()) before sampling or saving.")
         return self._fitted
@@ -171,17 +198,21 @@ class SyntheticGenerator:
     # -------------------------------------------------------------------- fit
     def fit(
         self,
-        data: pd.DataFrame,
+        data: pd.DataFrame | np.ndarray,
         discrete_columns: Sequence[str] | None = None,
         *,
         epochs: int | None = None,
         resume: bool = False,
         callbacks: Sequence[EpochCallback] = (),
+        entity_column: str | None = None,
+        order_column: str | None = None,
     ) -> SyntheticGenerator:
         """Learn ``data``.
 
         Args:
             data: the real table. Missing values are learned and reproduced.
+                TimeGAN: a long-format DataFrame (one row per step) or a
+                ``(sequences, steps, features)`` numpy array, without missing values.
             discrete_columns: columns to treat as categories; by default the
                 ``object``, ``string``, ``category`` and ``bool`` columns.
             epochs: epochs for this call (default: the configured epochs).
@@ -191,6 +222,10 @@ class SyntheticGenerator:
             callbacks: called after every epoch with an
                 :class:`~genesis.training.loop.EpochResult`; one that returns
                 ``True`` stops training.
+            entity_column: TimeGAN, DataFrame input: the column that says which
+                sequence a row belongs to (default: the whole frame is one sequence).
+            order_column: TimeGAN, DataFrame input: the column that orders the steps
+                of a sequence (default: the row order).
 
         Returns:
             ``self``.
@@ -201,6 +236,31 @@ class SyntheticGenerator:
                 an all-missing column, a column of mixed types, ...).
         """
         self._require_capability()
+        if self.method == "timegan":
+            if epochs is not None or resume or callbacks:
+                raise ConfigurationError(
+                    "timegan trains for a number of iterations per phase (the iterations option); "
+                    "epochs, resume and callbacks are not supported for it"
+                )
+            from genesis.timeseries.model import TimeGANModel
+
+            self._fitted = TimeGANModel.fit(
+                self._backend,
+                self._runtime_options(),
+                self.config.timegan_params(),
+                data,
+                np.random.default_rng(self._seed_sequence(1)),
+                entity_column=entity_column,
+                order_column=order_column,
+                discrete_columns=discrete_columns,
+                verbose=self.config.verbose,
+            )
+            self._sample_rng = np.random.default_rng(self._seed_sequence(2))
+            return self
+        if entity_column is not None or order_column is not None:
+            raise ConfigurationError(
+                "entity_column and order_column apply to method 'timegan' only"
+            )
         if self.method not in ("ctgan", "tvae"):
             raise MethodNotSupportedError(f"Method {self.method!r} does not fit tables.")
         if epochs is not None and (not isinstance(epochs, int) or epochs < 1):
@@ -263,11 +323,13 @@ class SyntheticGenerator:
         conditions: Mapping[str, Any] | None = None,
         *,
         seed: int | None = None,
-    ) -> pd.DataFrame:
-        """Generate ``n`` synthetic rows.
+    ) -> pd.DataFrame | np.ndarray:
+        """Generate ``n`` synthetic rows (TimeGAN: ``n`` sequences).
 
         Args:
-            n: how many rows (a positive integer).
+            n: how many rows (a positive integer); TimeGAN: how many sequences of
+                ``seq_len`` steps, returned in the fitted data's format (a
+                long-format DataFrame with fresh ids, or a 3-D array).
             conditions: discrete column → value; every returned row has these
                 values. CTGAN conditions its generator on the first column (the
                 bit in that column's own block of the condition vector); further
@@ -292,6 +354,12 @@ class SyntheticGenerator:
             raise ConfigurationError(f"n must be a positive integer, got {n!r}")
         n = int(n)
         rng = np.random.default_rng(seed) if seed is not None else self._sample_rng
+        if not isinstance(fitted, _Fitted):
+            if conditions:
+                raise ConfigurationError(
+                    "timegan samples unconditionally; conditions are not supported"
+                )
+            return fitted.sample(self._backend, n, rng)
         targets = self._condition_targets(fitted, conditions or {})
         weights = self._decode_weights(fitted)
         sampler = ConditionalSampler(fitted.transformer)
@@ -392,7 +460,10 @@ class SyntheticGenerator:
 
         fitted = self._require_fitted()
         weights = self._backend.get_weights(fitted.model)
-        validate_weights(fitted.spec, weights)
+        if not isinstance(fitted, _Fitted):
+            validate_sequence_weights(fitted.spec, weights)
+        else:
+            validate_weights(fitted.spec, weights)
         document = {
             "genesis_version": __version__,
             "method": self.method,
@@ -403,9 +474,12 @@ class SyntheticGenerator:
             },
             "config": config_to_json(self.config),
             "spec": spec_to_json(fitted.spec),
-            "transformer": fitted.transformer.to_state(),
-            "history": fitted.history,
         }
+        if not isinstance(fitted, _Fitted):
+            document.update(fitted.to_document())
+        else:
+            document["transformer"] = fitted.transformer.to_state()
+            document["history"] = fitted.history
         return write_model_file(path, ModelFile(document=document, weights=weights), overwrite=overwrite)
 
     @classmethod
@@ -435,6 +509,8 @@ class SyntheticGenerator:
 
         content = read_model_file(path)
         doc = content.document
+        if doc.get("method") == "timegan":
+            return cls._load_timegan(path, doc, content.weights, backend, registry, options)
         try:
             config = config_from_json(doc["config"])
             spec = spec_from_json(doc["spec"])
@@ -456,6 +532,36 @@ class SyntheticGenerator:
         model = gen._backend.build_model(spec, gen._runtime_options())
         gen._backend.set_weights(model, content.weights)
         gen._fitted = _Fitted(transformer=transformer, method=method, spec=spec, model=model, history=history)
+        return gen
+
+    @classmethod
+    def _load_timegan(
+        cls,
+        path: str | os.PathLike[str],
+        doc: dict[str, Any],
+        weights: dict[str, np.ndarray],
+        backend: BackendType | str | None,
+        registry: BackendRegistry | None,
+        options: dict[str, Any],
+    ) -> SyntheticGenerator:
+        from genesis.io.serialize import config_from_json, spec_from_json
+
+        try:
+            config = config_from_json(doc["config"])
+            spec = spec_from_json(doc["spec"])
+        except ModelFileError:
+            raise
+        except Exception as exc:
+            raise ModelFileError(f"{path}: the model description is invalid: {exc!r}") from exc
+        config = config.replace(backend=backend if backend is not None else BackendType.AUTO)
+        registry = _registry_for_loading(config.backend, registry)
+        gen = cls(config=config, registry=registry, **options)
+        gen._require_capability()
+        from genesis.timeseries.model import TimeGANModel
+
+        gen._fitted = TimeGANModel.from_document(
+            doc, spec, weights, gen._backend, gen._runtime_options()
+        )
         return gen
 
 

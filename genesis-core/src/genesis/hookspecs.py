@@ -64,6 +64,13 @@ def genesis_build_model(spec: ModelSpec, options: RuntimeOptions) -> Any:
     Called at the start of a fit (and when a saved model is loaded). Only called
     for a method listed in the backend's capabilities.
 
+    Sequence methods (:mod:`genesis.models.timegan`): ``"timegan"`` with
+    ``TimeGANParams`` (``spec.data_dim`` is the width of one encoded step), and
+    TimeGAN's evaluation networks ``"timegan_metric_classifier"`` and
+    ``"timegan_metric_predictor"`` with ``SequenceMetricParams`` (``spec.data_dim``
+    is their input width). A backend that declares ``"timegan"`` should declare
+    the two evaluation methods too.
+
     Args:
         spec: the method, its hyperparameters and the data layout.
         options: the resolved device, the seed of the backend's random generator,
@@ -84,10 +91,16 @@ def genesis_train_step(model: Any, batch: TrainBatch) -> dict[str, float]:
     Args:
         model: the object ``genesis_build_model`` returned.
         batch: numpy arrays sampled by the core (see :mod:`genesis.models.batches`).
+            TimeGAN: a :class:`~genesis.models.timegan.TimeGANBatch`, one iteration
+            of its ``phase`` (the joint phase's iteration is two generator/embedder
+            rounds and a conditional discriminator step); evaluation networks: a
+            ``SequenceClassifierBatch`` or ``SequencePredictorBatch``.
 
     Returns:
         The step's losses by name (CTGAN: ``"generator"``, ``"discriminator"``;
-        TVAE: ``"loss"``), as Python floats.
+        TVAE: ``"loss"``; TimeGAN: ``LOSS_NAMES[batch.phase]`` of
+        :mod:`genesis.models.timegan`; evaluation networks: ``"loss"``), as Python
+        floats.
     """
 
 
@@ -104,10 +117,15 @@ def genesis_generate(model: Any, noise: np.ndarray, cond: np.ndarray | None) -> 
     Args:
         model: the object ``genesis_build_model`` returned.
         noise: ``(n, embedding_dim)`` float32 standard-normal noise drawn by the core.
+            TimeGAN: ``(n, seq_len, data_dim)`` float32 ``U(0, 1)`` noise; evaluation
+            networks: their ``(n, steps, data_dim)`` inputs.
         cond: ``(n, cond_dim)`` float32 condition vectors, or ``None``.
 
     Returns:
-        ``(n, data_dim)`` float32 raw outputs as a numpy array.
+        ``(n, data_dim)`` float32 raw outputs as a numpy array. TimeGAN:
+        ``(n, seq_len, data_dim)`` windows in (0, 1) (recovery of the supervised
+        generator output); the classifier: ``(n, 1)`` logits; the predictor:
+        ``(n, steps, 1)`` predictions.
     """
 
 

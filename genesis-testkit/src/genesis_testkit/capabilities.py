@@ -62,7 +62,7 @@ def requires_capability(capability: str) -> Callable[[Callable[..., Any]], Calla
                 return test(*args, **kwargs)
             from genesis import SyntheticGenerator
 
-            gen = SyntheticGenerator(method=needed, backend=backend.name, verbose=False)
+            gen = SyntheticGenerator(method=needed, backend=backend, verbose=False)
             with pytest.raises(MethodNotSupportedError, match=backend.name):
                 gen.fit(tiny_table())
             return None

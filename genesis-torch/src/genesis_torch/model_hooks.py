@@ -10,6 +10,10 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from genesis.markers import hookimpl
+from genesis.models.timegan import METRIC_CLASSIFIER, METRIC_PREDICTOR
+
+#: Methods built by :mod:`genesis_torch.timegan` (kept here so this module needs no torch).
+SEQUENCE_METHODS = frozenset({"timegan", METRIC_CLASSIFIER, METRIC_PREDICTOR})
 
 if TYPE_CHECKING:
     import numpy as np
@@ -29,7 +33,15 @@ __all__ = [
 
 @hookimpl
 def genesis_build_model(spec: ModelSpec, options: RuntimeOptions) -> Any:
-    """Build a :class:`~genesis_torch.training.TorchCTGAN` or ``TorchTVAE`` for ``spec``."""
+    """Build a :class:`~genesis_torch.training.TorchCTGAN` or ``TorchTVAE`` for ``spec``.
+
+    TimeGAN and its evaluation networks (:data:`genesis_torch.timegan.SEQUENCE_METHODS`)
+    are built by :func:`genesis_torch.timegan.build_sequence_model`.
+    """
+    if spec.method in SEQUENCE_METHODS:
+        from genesis_torch.timegan import build_sequence_model
+
+        return build_sequence_model(spec, options)
     from genesis_torch.training import build_model
 
     return build_model(spec, options)

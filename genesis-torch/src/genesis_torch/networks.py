@@ -86,15 +86,57 @@ class Discriminator(nn.Module):
         Returns:
             ``(rows // pac, 1)`` scores, one per pack.
         """
+        return self.score_with_input_gradient(x, generator, gradient_from=None)[0]
+
+    def score_with_input_gradient(
+        self,
+        x: torch.Tensor,
+        generator: torch.Generator | None = None,
+        gradient_from: int | None = 0,
+    ) -> tuple[torch.Tensor, torch.Tensor | None]:
+        """Score the packs of ``x`` and, for packs ``gradient_from:``, d score / d input.
+
+        The input gradient (what a WGAN gradient penalty needs) is spelled out as
+        ordinary differentiable operations, back through the layers of the same
+        forward pass, instead of calling ``torch.autograd.grad`` on a second forward
+        pass: one forward over real, fake and interpolated packs together, and a
+        penalty on the gradient back-propagates in the same backward pass as the
+        scores. Its value, and its derivative with respect to the weights, are those
+        of autograd's double backward (LeakyReLU's derivative is piecewise constant).
+
+        Args:
+            x: ``(rows, data_dim + cond_dim)``, ``rows`` a multiple of ``pac``.
+            generator: draws the dropout masks (training mode only).
+            gradient_from: the first pack whose input gradient is wanted; ``None``
+                for none.
+
+        Returns:
+            ``(packs, 1)`` scores, and ``(packs - gradient_from, pac * width)`` input
+            gradients (``None`` when ``gradient_from`` is ``None``).
+        """
         h = x.reshape(-1, x.shape[1] * self.pac)
         keep = 1.0 - self.dropout
+        derivatives = []
         for layer in self.hidden:
-            h = nn.functional.leaky_relu(layer(h), self.slope)
+            pre = layer(h)
+            h = nn.functional.leaky_relu(pre, self.slope)
+            mask = None
             if self.training and self.dropout > 0.0:
                 # torch.rand + compare: several times faster than bernoulli_ on the CPU.
-                uniform = torch.rand(h.shape, generator=generator, device=h.device)
-                h = h * uniform.lt_(keep).mul_(1.0 / keep)
-        return self.output(h)
+                uniform = torch.rand(pre.shape, generator=generator, device=pre.device)
+                mask = uniform.lt_(keep).mul_(1.0 / keep)
+                h = h * mask
+            if gradient_from is not None:
+                part = pre[gradient_from:]
+                slope = torch.where(part > 0, 1.0, self.slope)
+                derivatives.append(slope if mask is None else slope * mask[gradient_from:])
+        score = self.output(h)
+        if gradient_from is None:
+            return score, None
+        grad = self.output.weight.expand(score.shape[0] - gradient_from, -1)
+        for layer, derivative in zip(reversed(self.hidden), reversed(derivatives), strict=True):
+            grad = (grad * derivative) @ layer.weight
+        return score, grad
 
 
 class TVAEEncoder(nn.Module):

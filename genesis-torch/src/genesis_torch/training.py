@@ -10,11 +10,17 @@ Everything that depends only on the data layout (which columns are ``tanh``
 scalars, which are one-hot blocks, where each discrete column sits in the row and
 in the condition vector) is turned into index tensors once, at build time: one
 training step runs a fixed number of tensor operations, whatever the number of
-columns (spans of equal width are processed together).
+columns (all one-hot spans are activated together, see :class:`_Segments`).
+
+Threads: torch's intra-op thread count is process-wide. A model sets it to its own
+count (``RuntimeOptions.num_threads``, else :data:`DEFAULT_NUM_THREADS`) for the
+duration of each ``train_step`` and ``generate`` call and restores the caller's
+value afterwards.
 """
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 
@@ -24,7 +30,7 @@ from torch import nn
 
 from genesis.backends.info import RuntimeOptions
 from genesis.errors import ConfigurationError, MethodNotSupportedError
-from genesis.models.activations import group_by_width, output_layout
+from genesis.models.activations import output_layout
 from genesis.models.batches import CTGANBatch, TVAEBatch
 from genesis.models.spec import CTGANParams, ModelSpec, TVAEParams
 from genesis.models.weights import validate_weights
@@ -39,34 +45,63 @@ from genesis_torch.networks import (
 __all__ = ["DEFAULT_NUM_THREADS", "TorchCTGAN", "TorchTVAE", "build_model"]
 
 DEFAULT_NUM_THREADS = 1
-"""Intra-op threads used when :attr:`RuntimeOptions.num_threads` is ``None``.
+"""Intra-op threads used on the CPU when :attr:`RuntimeOptions.num_threads` is ``None``.
 
-The networks are small (matrices of a few hundred columns, batches of 500 rows),
-so a second thread gains little even on an idle machine, and loses a lot when the
-other core is busy (the threads wait for each other at every operation).
+The networks are small (a few hundred units, batches of 500 rows): most of a step
+is operations too small to split well, so a second thread gains little even on an
+idle machine (a CTGAN step on Adult-sized data, 2-core CPU: about 10% faster), and
+when anything else runs on the other core the threads wait for each other at every
+operation and a step becomes several times slower. One thread is the robust
+default; pass ``num_threads`` to use more on a machine reserved for the job.
 """
 
 
 # --------------------------------------------------------------------------- layout
 
 
-@dataclass(frozen=True)
-class _SpanGroup:
-    """``count`` spans of one ``width``; ``index`` holds their columns, span-major."""
+class _Segments:
+    """Softmax over many one-hot spans at once, as one set of whole-tensor operations.
 
-    count: int
-    width: int
-    index: torch.Tensor
+    The spans' columns are gathered side by side (``columns``); ``segment`` says which
+    span each gathered column belongs to. A per-span maximum (for stability; no
+    gradient needed, softmax is shift-invariant), one ``exp`` and one small matmul
+    with the column-to-span indicator matrix give every span's softmax, whatever the
+    number and widths of the spans: a loop over spans, or even over span widths,
+    costs more in per-operation overhead than the arithmetic itself at these sizes.
+    """
 
+    def __init__(self, starts: list[int], widths: list[int], device: torch.device) -> None:
+        columns = [np.arange(a, a + w, dtype=np.int64) for a, w in zip(starts, widths, strict=True)]
+        segment = np.repeat(np.arange(len(widths), dtype=np.int64), widths)
+        self.count = len(widths)
+        self.columns = torch.tensor(
+            np.concatenate(columns) if columns else np.zeros(0, np.int64), device=device
+        )
+        self.segment = torch.tensor(segment, device=device)
+        self.indicator = torch.zeros(len(segment), self.count, device=device)
+        self.indicator[torch.arange(len(segment), device=device), self.segment] = 1.0
 
-def _span_group(starts: np.ndarray, width: int, device: torch.device) -> _SpanGroup:
-    columns = np.asarray(starts, dtype=np.int64)[:, None] + np.arange(width, dtype=np.int64)
-    return _SpanGroup(len(starts), width, torch.as_tensor(columns.reshape(-1), device=device))
+    def gather(self, x: torch.Tensor) -> torch.Tensor:
+        """The spans' columns of ``x``: ``(rows, n_columns)``."""
+        return x.index_select(1, self.columns)
 
+    def _shifted(self, z: torch.Tensor) -> torch.Tensor:
+        with torch.no_grad():
+            peak = z.new_full((z.shape[0], self.count), -torch.inf)
+            index = self.segment.expand(z.shape[0], -1)
+            peak.scatter_reduce_(1, index, z, reduce="amax")
+        return z - peak.index_select(1, self.segment)
 
-def _gather(x: torch.Tensor, group: _SpanGroup) -> torch.Tensor:
-    """``x[:, group columns]`` as ``(rows, count, width)``."""
-    return x.index_select(1, group.index).view(x.shape[0], group.count, group.width)
+    def softmax(self, z: torch.Tensor) -> torch.Tensor:
+        """Softmax of each span of the gathered ``z``."""
+        e = torch.exp(self._shifted(z))
+        return e / (e @ self.indicator).index_select(1, self.segment)
+
+    def log_softmax(self, z: torch.Tensor) -> torch.Tensor:
+        """Log-softmax of each span of the gathered ``z``."""
+        shifted = self._shifted(z)
+        total = torch.exp(shifted) @ self.indicator
+        return shifted - torch.log(total).index_select(1, self.segment)
 
 
 class _OutputLayout:
@@ -74,40 +109,34 @@ class _OutputLayout:
 
     def __init__(self, spec: ModelSpec, device: torch.device) -> None:
         layout = output_layout(spec.output_spans, spec.data_dim)  # validates the spans
+        softmax = [s for s in spec.output_spans if s.activation == "softmax"]
         self.tanh_index = torch.tensor(layout.tanh_columns, device=device)
-        self.softmax_groups = [_span_group(g.starts, g.width, device) for g in layout.groups]
-        # The activations are computed in the order [tanh columns, group 0, group 1, ...];
-        # ``restore`` puts the columns back in row order with one index_select.
-        order = torch.cat([self.tanh_index, *(g.index for g in self.softmax_groups)])
+        self.softmax = _Segments([s.start for s in softmax], [s.width for s in softmax], device)
+        # The activations come out as [tanh columns, softmax columns]; ``restore`` puts
+        # them back in row order with one index_select.
+        order = torch.cat([self.tanh_index, self.softmax.columns])
         self.restore = torch.empty_like(order)
         self.restore[order] = torch.arange(spec.data_dim, device=device)
 
 
-@dataclass(frozen=True)
-class _ConditionGroup:
-    """The discrete columns of one width: their blocks in the row and in the condition."""
+class _ConditionLayout:
+    """Where each discrete column's block sits in the data row and in the condition vector."""
 
-    data: _SpanGroup
-    cond: _SpanGroup
-    columns: torch.Tensor  # (count,) their positions among the discrete columns
-
-
-def _condition_groups(spec: ModelSpec, device: torch.device) -> list[_ConditionGroup]:
-    spans = spec.condition_spans
-    for span in spans:
-        if span.data_start + span.width > spec.data_dim or span.cond_start + span.width > (
-            spec.cond_dim
-        ):
-            raise ConfigurationError(
-                f"condition span {span} does not fit data_dim {spec.data_dim} and "
-                f"cond_dim {spec.cond_dim}"
-            )
-    groups = []
-    for width, order in group_by_width([s.width for s in spans]):
-        data = _span_group(np.array([spans[i].data_start for i in order]), width, device)
-        cond = _span_group(np.array([spans[i].cond_start for i in order]), width, device)
-        groups.append(_ConditionGroup(data, cond, torch.as_tensor(order, device=device)))
-    return groups
+    def __init__(self, spec: ModelSpec, device: torch.device) -> None:
+        spans = spec.condition_spans
+        for span in spans:
+            if (
+                min(span.data_start, span.cond_start) < 0
+                or span.data_start + span.width > spec.data_dim
+                or span.cond_start + span.width > spec.cond_dim
+            ):
+                raise ConfigurationError(
+                    f"condition span {span} does not fit data_dim {spec.data_dim} and "
+                    f"cond_dim {spec.cond_dim}"
+                )
+        widths = [s.width for s in spans]
+        self.data = _Segments([s.data_start for s in spans], widths, device)
+        self.cond = _Segments([s.cond_start for s in spans], widths, device)
 
 
 def _to_tensor(array: np.ndarray, device: torch.device) -> torch.Tensor:
@@ -134,9 +163,12 @@ def _adam(
     try:
         return torch.optim.Adam(params, lr=lr, betas=betas, weight_decay=weight_decay, fused=True)
     except (RuntimeError, TypeError, ValueError):
-        return torch.optim.Adam(
-            params, lr=lr, betas=betas, weight_decay=weight_decay, foreach=True
-        )
+        return torch.optim.Adam(params, lr=lr, betas=betas, weight_decay=weight_decay, foreach=True)
+
+
+def _global_rng_untouched() -> contextlib.AbstractContextManager[None]:
+    """Restore torch's global CPU random state on exit (the user's, not ours to draw from)."""
+    return torch.random.fork_rng(devices=[])
 
 
 def _seeded_init(
@@ -211,13 +243,35 @@ class _TorchModel:
         )
         if self.num_threads < 1:
             raise ConfigurationError(f"num_threads must be at least 1, got {options.num_threads}")
-        self._apply_threads()
 
-    def _apply_threads(self) -> None:
-        # torch's thread count is process-wide; set it only when another model (or
-        # the user) changed it, since set_num_threads rebuilds the thread pool.
-        if self.device.type == "cpu" and torch.get_num_threads() != self.num_threads:
-            torch.set_num_threads(self.num_threads)
+    @contextlib.contextmanager
+    def _threads(self) -> Iterator[None]:
+        """Run the block with this model's intra-op thread count, then restore the caller's."""
+        previous = torch.get_num_threads()
+        if self.device.type != "cpu" or previous == self.num_threads:
+            yield
+            return
+        torch.set_num_threads(self.num_threads)
+        try:
+            yield
+        finally:
+            torch.set_num_threads(previous)
+
+    def train_step(self, batch: CTGANBatch | TVAEBatch) -> dict[str, float]:
+        """Run one optimization step on ``batch``; return the losses by name."""
+        with self._threads():
+            return self._train_step(batch)
+
+    def generate(self, noise: np.ndarray, cond: np.ndarray | None = None) -> np.ndarray:
+        """Return the generative network's raw output, in inference mode, as float32 numpy."""
+        with self._threads():
+            return self._generate(noise, cond)
+
+    def _train_step(self, batch: CTGANBatch | TVAEBatch) -> dict[str, float]:
+        raise NotImplementedError
+
+    def _generate(self, noise: np.ndarray, cond: np.ndarray | None) -> np.ndarray:
+        raise NotImplementedError
 
     def get_weights(self) -> dict[str, np.ndarray]:
         """Export every weight under its framework-neutral name (float32 numpy)."""
@@ -252,8 +306,9 @@ class TorchCTGAN(_TorchModel):
             )
         self._setup(spec, options)
         self.params = params
-        self.generator_net = Generator(params, spec.data_dim, spec.cond_dim)
-        self.discriminator = Discriminator(params, spec.data_dim, spec.cond_dim)
+        with _global_rng_untouched():  # the constructors' default init draws from it
+            self.generator_net = Generator(params, spec.data_dim, spec.cond_dim)
+            self.discriminator = Discriminator(params, spec.data_dim, spec.cond_dim)
         self.rng = _seeded_init([self.generator_net, self.discriminator], options, self.device)
         self.generator_net.to(self.device).train()
         self.discriminator.to(self.device).train()
@@ -270,7 +325,7 @@ class TorchCTGAN(_TorchModel):
             weight_decay=params.discriminator_decay,
         )
         self.layout = _OutputLayout(spec, self.device)
-        self.condition_groups = _condition_groups(spec, self.device)
+        self.conditions = _ConditionLayout(spec, self.device)
         self.slots = dict(_slots("generator", self.generator_net))
         self.slots.update(_slots("discriminator", self.discriminator))
 
@@ -279,51 +334,64 @@ class TorchCTGAN(_TorchModel):
     def _noise(self, rows: int) -> torch.Tensor:
         return torch.randn(rows, self.params.embedding_dim, generator=self.rng, device=self.device)
 
-    def _activate(self, raw: torch.Tensor) -> torch.Tensor:
+    def activate(self, raw: torch.Tensor) -> torch.Tensor:
         """tanh on the scalars, Gumbel-softmax(tau) on every one-hot span."""
         layout = self.layout
-        pieces = [torch.tanh(raw.index_select(1, layout.tanh_index))]
-        if layout.softmax_groups:
-            # Gumbel(0, 1) noise is -log(-log(U)); torch.rand is several times faster
-            # than Tensor.exponential_ on the CPU. U = 0 gives -inf logits, and U's
-            # largest value 1 - 2**-24 a finite one, so no NaN can arise.
-            uniform = torch.rand(raw.shape, generator=self.rng, device=raw.device)
-            gumbel = uniform.log_().neg_().log_()  # -Gumbel
-            logits = (raw - gumbel).div_(self.params.gumbel_tau)
-            for group in layout.softmax_groups:
-                soft = torch.softmax(_gather(logits, group), dim=-1)
-                pieces.append(soft.reshape(raw.shape[0], -1))
-        return torch.cat(pieces, dim=1).index_select(1, layout.restore)
+        scalars = torch.tanh(raw.index_select(1, layout.tanh_index))
+        logits = layout.softmax.gather(raw)
+        # Gumbel(0, 1) noise is -log(-log(U)); torch.rand is several times faster than
+        # Tensor.exponential_ on the CPU. U = 0 gives a -inf logit (probability 0), and
+        # the largest U, 1 - 2**-24, a finite one, so no NaN can arise.
+        uniform = torch.rand(logits.shape, generator=self.rng, device=raw.device)
+        minus_gumbel = uniform.log_().neg_().log_()
+        soft = layout.softmax.softmax((logits - minus_gumbel) / self.params.gumbel_tau)
+        return torch.cat([scalars, soft], dim=1).index_select(1, layout.restore)
 
-    def _conditional_loss(
+    def conditional_loss(
         self, raw: torch.Tensor, cond: torch.Tensor, mask: torch.Tensor
     ) -> torch.Tensor:
-        """Mean over rows of the cross-entropy of the conditioned column's raw logits."""
-        total = raw.new_zeros(())
-        for group in self.condition_groups:
-            log_p = torch.log_softmax(_gather(raw, group.data), dim=-1)
-            per_column = -(_gather(cond, group.cond) * log_p).sum(dim=-1)  # (rows, count)
-            total = total + (per_column * mask.index_select(1, group.columns)).sum()
-        return total / raw.shape[0]
+        """Mean over rows of the cross-entropy of the conditioned column's raw logits.
 
-    def _gradient_penalty(self, real: torch.Tensor, fake: torch.Tensor) -> torch.Tensor:
+        Row ``r``'s term is ``-log softmax(raw block of column c)[k]`` where ``c`` is the
+        column ``mask[r]`` selects and ``k`` the category ``cond[r]`` sets in ``c``'s
+        block of the condition vector; the other columns' blocks do not count.
+        """
+        layout = self.conditions
+        log_p = layout.data.log_softmax(layout.data.gather(raw))
+        chosen = mask.index_select(1, layout.data.segment)  # each column's weight, per block
+        target = layout.cond.gather(cond) * chosen
+        return -(target * log_p).sum() / raw.shape[0]
+
+    def _critic_loss(self, real: torch.Tensor, fake: torch.Tensor) -> torch.Tensor:
+        """WGAN-GP critic loss: mean D(fake) - mean D(real) + lambda * gradient penalty.
+
+        The penalty is ``((||grad D(mixed)||_2 - 1) ** 2)`` averaged over packs, where
+        ``mixed`` interpolates real and fake rows with one ``alpha ~ U(0, 1)`` per pack
+        and the gradient is taken with respect to the whole packed input.
+        """
         pac = self.params.pac
         packs = real.shape[0] // pac
         alpha = torch.rand(packs, 1, 1, generator=self.rng, device=self.device)
-        alpha = alpha.expand(packs, pac, 1).reshape(-1, 1)
-        mixed = torch.lerp(fake, real, alpha).requires_grad_(True)
-        score = self.discriminator(mixed, self.rng)
-        (grad,) = torch.autograd.grad(score.sum(), mixed, create_graph=True)
-        norm = grad.reshape(packs, -1).norm(2, dim=1)
-        return ((norm - 1.0) ** 2).mean() * self.params.gradient_penalty
+        mixed = torch.lerp(fake, real, alpha.expand(packs, pac, 1).reshape(-1, 1))
+        scores, grad = self.discriminator.score_with_input_gradient(
+            torch.cat([real, fake, mixed]), self.rng, gradient_from=2 * packs
+        )
+        assert grad is not None
+        penalty = ((grad.norm(2, dim=1) - 1.0) ** 2).mean()
+        score_real, score_fake = scores[:packs], scores[packs : 2 * packs]
+        return score_fake.mean() - score_real.mean() + self.params.gradient_penalty * penalty
 
     # ---------------------------------------------------------------- step
 
-    def train_step(self, batch: CTGANBatch) -> dict[str, float]:
+    def _train_step(self, batch: CTGANBatch | TVAEBatch) -> dict[str, float]:
         """Run ``discriminator_steps`` critic updates, then one generator update."""
         if not isinstance(batch, CTGANBatch):
             raise TypeError(f"a CTGAN model trains on a CTGANBatch, got {type(batch).__name__}")
-        self._apply_threads()
+        rows = batch.real.shape[1]
+        if rows % self.params.pac or batch.gen_cond.shape[0] % self.params.pac:
+            raise ConfigurationError(
+                f"a CTGAN batch must hold a multiple of pac={self.params.pac} rows, got {rows}"
+            )
         real_all = _to_tensor(batch.real, self.device)
         cond_all = _to_tensor(batch.cond, self.device)
         gen_cond = _to_tensor(batch.gen_cond, self.device)
@@ -335,25 +403,21 @@ class TorchCTGAN(_TorchModel):
             cond = cond_all[step]
             with torch.no_grad():
                 raw = g_net(torch.cat([self._noise(cond.shape[0]), cond], dim=1))
-                fake = torch.cat([self._activate(raw), cond], dim=1)
-            real = torch.cat([real_all[step], cond], dim=1)
-            score_real = d_net(real, self.rng)
-            score_fake = d_net(fake, self.rng)
-            penalty = self._gradient_penalty(real, fake)
-            loss_d = score_fake.mean() - score_real.mean() + penalty
+                fake = torch.cat([self.activate(raw), cond], dim=1)
+            loss_d = self._critic_loss(torch.cat([real_all[step], cond], dim=1), fake)
             self.optimizer_d.zero_grad(set_to_none=True)
             loss_d.backward()
             self.optimizer_d.step()
             loss_d_sum += loss_d.detach()
 
         raw = g_net(torch.cat([self._noise(gen_cond.shape[0]), gen_cond], dim=1))
-        fake = torch.cat([self._activate(raw), gen_cond], dim=1)
+        fake = torch.cat([self.activate(raw), gen_cond], dim=1)
         d_net.requires_grad_(False)  # no critic weight gradients in the generator step
         try:
             score = d_net(fake, self.rng)
         finally:
             d_net.requires_grad_(True)
-        loss_g = -score.mean() + self._conditional_loss(raw, gen_cond, gen_mask)
+        loss_g = -score.mean() + self.conditional_loss(raw, gen_cond, gen_mask)
         self.optimizer_g.zero_grad(set_to_none=True)
         loss_g.backward()
         self.optimizer_g.step()
@@ -362,9 +426,8 @@ class TorchCTGAN(_TorchModel):
         generator_loss, discriminator_loss = losses.tolist()
         return {"generator": generator_loss, "discriminator": discriminator_loss}
 
-    def generate(self, noise: np.ndarray, cond: np.ndarray | None) -> np.ndarray:
+    def _generate(self, noise: np.ndarray, cond: np.ndarray | None) -> np.ndarray:
         """Raw generator output for ``noise ⊕ cond`` in inference mode (BatchNorm frozen)."""
-        self._apply_threads()
         x = _to_tensor(noise, self.device)
         if self.spec.cond_dim:
             if cond is None:
@@ -391,8 +454,9 @@ class TorchTVAE(_TorchModel):
             raise ConfigurationError(f"TorchTVAE needs TVAEParams, got {type(spec.params)}")
         self._setup(spec, options)
         self.params = params = spec.params
-        self.encoder = TVAEEncoder(params, spec.data_dim)
-        self.decoder = TVAEDecoder(params, spec.data_dim)
+        with _global_rng_untouched():  # the constructors' default init draws from it
+            self.encoder = TVAEEncoder(params, spec.data_dim)
+            self.decoder = TVAEDecoder(params, spec.data_dim)
         self.rng = _seeded_init([self.encoder, self.decoder], options, self.device)
         self.encoder.to(self.device).train()
         self.decoder.to(self.device).train()
@@ -408,7 +472,11 @@ class TorchTVAE(_TorchModel):
         self.slots["decoder.sigma"] = _Slot(self.decoder.sigma, transpose=False)
 
     def _reconstruction_loss(self, raw: torch.Tensor, real: torch.Tensor) -> torch.Tensor:
-        """Summed over the batch: Gaussian NLL of the scalars plus CE of every one-hot span."""
+        """Summed over the batch: Gaussian NLL of the scalars plus CE of every one-hot span.
+
+        The real row's one-hot blocks are the cross-entropy targets (for a one-hot
+        block this is the cross-entropy against its argmax).
+        """
         layout = self.layout
         rows = real.shape[0]
         sigma = self.decoder.sigma.index_select(0, layout.tanh_index)
@@ -416,17 +484,13 @@ class TorchTVAE(_TorchModel):
             raw.index_select(1, layout.tanh_index)
         )
         loss = (error**2 / (2 * sigma**2)).sum() + rows * torch.log(sigma).sum()
-        for group in layout.softmax_groups:
-            log_p = torch.log_softmax(_gather(raw, group), dim=-1)
-            target = _gather(real, group).argmax(dim=-1, keepdim=True)
-            loss = loss - log_p.gather(-1, target).sum()
-        return loss
+        log_p = layout.softmax.log_softmax(layout.softmax.gather(raw))
+        return loss - (layout.softmax.gather(real) * log_p).sum()
 
-    def train_step(self, batch: TVAEBatch) -> dict[str, float]:
+    def _train_step(self, batch: CTGANBatch | TVAEBatch) -> dict[str, float]:
         """One Adam step on the evidence lower bound, then clamp ``sigma``."""
         if not isinstance(batch, TVAEBatch):
             raise TypeError(f"a TVAE model trains on a TVAEBatch, got {type(batch).__name__}")
-        self._apply_threads()
         params = self.params
         real = _to_tensor(batch.real, self.device)
         rows = real.shape[0]
@@ -443,9 +507,8 @@ class TorchTVAE(_TorchModel):
             self.decoder.sigma.clamp_(params.sigma_min, params.sigma_max)
         return {"loss": loss.item()}
 
-    def generate(self, noise: np.ndarray, cond: np.ndarray | None = None) -> np.ndarray:
+    def _generate(self, noise: np.ndarray, cond: np.ndarray | None) -> np.ndarray:
         """Raw decoder output for the latent vectors ``noise`` (``cond`` is ignored)."""
-        self._apply_threads()
         z = _to_tensor(noise, self.device)
         was_training = self.decoder.training
         self.decoder.eval()

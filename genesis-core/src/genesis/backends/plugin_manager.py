@@ -7,18 +7,20 @@ hold several with different plugins.
 
 from __future__ import annotations
 
-import importlib.metadata
 import logging
 import traceback
 import warnings
 from dataclasses import dataclass
 from types import ModuleType
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pluggy
 
 from genesis import hookspecs
 from genesis.markers import PROJECT_NAME
+
+if TYPE_CHECKING:
+    import importlib.metadata
 
 __all__ = [
     "ENTRY_POINT_GROUP",
@@ -108,6 +110,8 @@ def load_entry_point_plugins(pm: pluggy.PluginManager) -> list[PluginFailure]:
     Returns:
         The plugins that failed, in entry point order.
     """
+    import importlib.metadata  # ~50 ms: only when plugins are actually discovered
+
     failures: list[PluginFailure] = []
     seen: set[str] = set()
     for ep in importlib.metadata.entry_points(group=ENTRY_POINT_GROUP):

@@ -9,10 +9,11 @@ from genesis.backends.info import BackendType
 from genesis.config import GeneratorConfig
 from genesis.errors import ModelFileError
 from genesis.models.spec import ConditionSpan, CTGANParams, ModelSpec, OutputSpan, TVAEParams
+from genesis.models.timegan import TimeGANParams
 
 __all__ = ["config_from_json", "config_to_json", "spec_from_json", "spec_to_json"]
 
-_PARAMS = {"ctgan": CTGANParams, "tvae": TVAEParams}
+_PARAMS = {"ctgan": CTGANParams, "tvae": TVAEParams, "timegan": TimeGANParams}
 
 
 def _params_from_json(cls: type, data: dict[str, Any]) -> Any:
@@ -37,6 +38,7 @@ def config_from_json(data: dict[str, Any]) -> GeneratorConfig:
         values = dict(data)
         values["ctgan"] = _params_from_json(CTGANParams, values.get("ctgan", {}))
         values["tvae"] = _params_from_json(TVAEParams, values.get("tvae", {}))
+        values["timegan"] = _params_from_json(TimeGANParams, values.get("timegan", {}))
         return GeneratorConfig(**values)
     except (TypeError, ValueError) as exc:
         raise ModelFileError(f"the model file's configuration is invalid: {exc}") from exc

@@ -11,12 +11,16 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from typing import Any, Literal
 
+from genesis.models.timegan import SequenceMetricParams, TimeGANParams
+
 __all__ = [
     "CTGANParams",
     "ConditionSpan",
     "ModelSpec",
     "OutputSpan",
+    "SequenceMetricParams",
     "TVAEParams",
+    "TimeGANParams",
 ]
 
 Activation = Literal["tanh", "softmax"]
@@ -107,16 +111,20 @@ class ModelSpec:
     """Everything a backend needs to build one method's networks and optimizers.
 
     Attributes:
-        method: ``"ctgan"`` or ``"tvae"`` (third-party methods may add names).
+        method: ``"ctgan"``, ``"tvae"``, ``"timegan"``, or one of TimeGAN's evaluation
+            networks (:data:`genesis.models.timegan.METRIC_CLASSIFIER`,
+            :data:`~genesis.models.timegan.METRIC_PREDICTOR`); third-party methods may
+            add names.
         params: the method's hyperparameters.
-        data_dim: width of a transformed data row.
+        data_dim: width of a transformed data row (TimeGAN: of one encoded step;
+            evaluation networks: of their input).
         cond_dim: width of the condition vector (0 for TVAE).
         output_spans: the activation layout of a transformed row.
         condition_spans: one entry per discrete column, for the conditional loss.
     """
 
     method: str
-    params: CTGANParams | TVAEParams
+    params: CTGANParams | TVAEParams | TimeGANParams | SequenceMetricParams
     data_dim: int
     cond_dim: int = 0
     output_spans: tuple[OutputSpan, ...] = field(default_factory=tuple)

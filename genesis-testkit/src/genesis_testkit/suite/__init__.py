@@ -8,6 +8,7 @@ from genesis_testkit.suite.capabilities import CapabilityTests
 from genesis_testkit.suite.devices import DeviceTests
 from genesis_testkit.suite.methods import TabularMethodTests
 from genesis_testkit.suite.selection import SelectionTests
+from genesis_testkit.suite.timegan import TimeGANMethodTests
 
 __all__ = [
     "CapabilityTests",
@@ -15,8 +16,11 @@ __all__ = [
     "DeviceTests",
     "SelectionTests",
     "TabularMethodTests",
+    "TimeGANMethodTests",
 ]
 
 
-class ConformanceSuite(SelectionTests, DeviceTests, CapabilityTests, TabularMethodTests):
+class ConformanceSuite(
+    SelectionTests, DeviceTests, CapabilityTests, TabularMethodTests, TimeGANMethodTests
+):
     """Every conformance test, for one backend (named by ``genesis_backend_name``)."""

@@ -1,0 +1,191 @@
+"""A fitted TimeGAN: its transform, network spec, backend model and history.
+
+:class:`TimeGANModel` is what :class:`genesis.SyntheticGenerator` holds for
+``method="timegan"``: :meth:`TimeGANModel.fit` windows the data, builds the
+networks on the backend and runs the schedule of :mod:`genesis.timeseries.schedule`;
+:meth:`TimeGANModel.sample` draws ``Z ~ U(0, 1)``, runs the backend's generator
+and decodes the windows; :meth:`TimeGANModel.to_document` and
+:meth:`TimeGANModel.from_document` are its part of a model file.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+import pandas as pd
+
+from genesis.errors import ConfigurationError, ModelFileError
+from genesis.models.spec import ModelSpec
+from genesis.models.timegan import LOSS_NAMES, PHASES, TimeGANParams, validate_sequence_weights
+from genesis.timeseries.schedule import PhaseTiming, WindowSampler, run_schedule
+from genesis.timeseries.transform import SequenceTransformer
+
+if TYPE_CHECKING:
+    from genesis.backends.backend import Backend
+    from genesis.backends.info import RuntimeOptions
+
+__all__ = ["SAMPLE_CHUNK_SEQUENCES", "TimeGANModel", "history_columns"]
+
+#: Sequences generated per call of the backend when sampling.
+SAMPLE_CHUNK_SEQUENCES = 10_000
+
+
+def history_columns() -> list[str]:
+    """The columns of a TimeGAN loss history: phase, iteration, then every loss name."""
+    names: list[str] = []
+    for phase in PHASES:
+        names.extend(n for n in LOSS_NAMES[phase] if n not in names)
+    return ["phase", "iteration", *names]
+
+
+@dataclass
+class TimeGANModel:
+    """Everything a fitted TimeGAN holds.
+
+    Attributes:
+        transformer: the fitted sequence transform.
+        spec: the networks' spec (method ``"timegan"``).
+        model: the backend's opaque model object.
+        history: loss-history rows (see :func:`genesis.timeseries.schedule.run_phase`).
+        timings: wall time of each phase of the last fit (empty after loading).
+    """
+
+    transformer: SequenceTransformer
+    spec: ModelSpec
+    model: Any
+    history: list[dict[str, Any]] = field(default_factory=list)
+    timings: list[PhaseTiming] = field(default_factory=list)
+
+    @property
+    def params(self) -> TimeGANParams:
+        """The hyperparameters the model was built with."""
+        assert isinstance(self.spec.params, TimeGANParams)
+        return self.spec.params
+
+    @property
+    def iterations_done(self) -> int:
+        """Iterations trained, all phases together."""
+        last: dict[str, int] = {}
+        for row in self.history:
+            last[row["phase"]] = int(row["iteration"])
+        return sum(last.values())
+
+    # ------------------------------------------------------------------ fit
+
+    @classmethod
+    def fit(
+        cls,
+        backend: Backend,
+        options: RuntimeOptions,
+        params: TimeGANParams,
+        data: pd.DataFrame | np.ndarray,
+        rng: np.random.Generator,
+        *,
+        entity_column: str | None = None,
+        order_column: str | None = None,
+        discrete_columns: Sequence[str] | None = None,
+        verbose: bool = False,
+    ) -> TimeGANModel:
+        """Learn ``data``: window it, build the networks on ``backend``, run the schedule.
+
+        Args:
+            backend: the backend to train on (it must declare ``"timegan"``).
+            options: device, seed and threads for the backend's model.
+            params: the hyperparameters.
+            data: a long-format DataFrame or a ``(sequences, steps, features)`` array.
+            rng: draws every batch and noise tensor.
+            entity_column, order_column, discrete_columns: see
+                :meth:`SequenceTransformer.fit`.
+            verbose: a progress bar per phase.
+
+        Returns:
+            The fitted model.
+        """
+        transformer = SequenceTransformer(seq_len=params.seq_len, stride=params.stride)
+        windows = transformer.fit_transform(
+            data,
+            entity_column=entity_column,
+            order_column=order_column,
+            discrete_columns=discrete_columns,
+        )
+        spec = ModelSpec(method="timegan", params=params, data_dim=transformer.output_dim)
+        model = backend.build_model(spec, options)
+        sampler = WindowSampler(windows, params.batch_size, rng)
+        history, timings = run_schedule(
+            params,
+            sampler,
+            lambda batch: backend.train_step(model, batch),  # type: ignore[arg-type]
+            verbose=verbose,
+            description=f"timegan [{backend.name}]",
+        )
+        return cls(
+            transformer=transformer, spec=spec, model=model, history=history, timings=timings
+        )
+
+    # ------------------------------------------------------------------ sample
+
+    def sample(
+        self, backend: Backend, n: int, rng: np.random.Generator
+    ) -> pd.DataFrame | np.ndarray:
+        """Generate ``n`` sequences of ``seq_len`` steps, in the fitted data's format."""
+        params = self.params
+        chunks = []
+        for start in range(0, n, SAMPLE_CHUNK_SEQUENCES):
+            m = min(SAMPLE_CHUNK_SEQUENCES, n - start)
+            noise = rng.random((m, params.seq_len, self.spec.data_dim), dtype=np.float32)
+            raw = np.asarray(backend.generate(self.model, noise, None), dtype=np.float32)
+            if raw.shape != noise.shape:
+                raise ConfigurationError(
+                    f"the {backend.name!r} backend generated shape {raw.shape} for noise of "
+                    f"shape {noise.shape}"
+                )
+            chunks.append(raw)
+        windows = np.concatenate(chunks) if len(chunks) > 1 else chunks[0]
+        return self.transformer.inverse_transform(windows)
+
+    def history_frame(self) -> pd.DataFrame:
+        """The loss history: one row per interval, losses of other phases NaN."""
+        return pd.DataFrame(self.history, columns=history_columns())
+
+    # ------------------------------------------------------------------ files
+
+    def to_document(self) -> dict[str, Any]:
+        """This model's fields of a model file (besides config, spec and weights)."""
+        return {"sequence_transformer": self.transformer.to_state(), "history": self.history}
+
+    @classmethod
+    def from_document(
+        cls,
+        document: dict[str, Any],
+        spec: ModelSpec,
+        weights: dict[str, np.ndarray],
+        backend: Backend,
+        options: RuntimeOptions,
+    ) -> TimeGANModel:
+        """Rebuild a fitted model from a model file's document and weights.
+
+        Raises:
+            ModelFileError: the document or weights do not fit together.
+        """
+        if not isinstance(spec.params, TimeGANParams):
+            raise ModelFileError("the model file's spec is not a TimeGAN spec")
+        try:
+            transformer = SequenceTransformer.from_state(document["sequence_transformer"])
+            history = [dict(row) for row in document.get("history", [])]
+        except ModelFileError:
+            raise
+        except Exception as exc:
+            raise ModelFileError(f"the TimeGAN description is invalid: {exc!r}") from exc
+        if transformer.output_dim != spec.data_dim:
+            raise ModelFileError(
+                "the sequence transform and the networks disagree on the step width"
+            )
+        if transformer.seq_len != spec.params.seq_len:
+            raise ModelFileError("the sequence transform and the networks disagree on seq_len")
+        validate_sequence_weights(spec, weights)
+        model = backend.build_model(spec, options)
+        backend.set_weights(model, weights)
+        return cls(transformer=transformer, spec=spec, model=model, history=history)
