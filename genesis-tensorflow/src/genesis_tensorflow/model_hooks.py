@@ -10,6 +10,11 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from genesis import hookimpl
+from genesis.models.timegan import METRIC_CLASSIFIER, METRIC_PREDICTOR
+
+#: Methods built by :mod:`genesis_tensorflow.timegan` (kept here so this module needs no
+#: tensorflow).
+SEQUENCE_METHODS = frozenset({"timegan", METRIC_CLASSIFIER, METRIC_PREDICTOR})
 
 if TYPE_CHECKING:
     import numpy as np
@@ -29,7 +34,15 @@ __all__ = [
 
 @hookimpl
 def genesis_build_model(spec: ModelSpec, options: RuntimeOptions) -> Any:
-    """Build a :class:`~genesis_tensorflow.training.TFCTGAN` or ``TFTVAE`` for ``spec``."""
+    """Build a :class:`~genesis_tensorflow.training.TFCTGAN` or ``TFTVAE`` for ``spec``.
+
+    TimeGAN and its evaluation networks (:data:`SEQUENCE_METHODS`) are built by
+    :func:`genesis_tensorflow.timegan.build_sequence_model`.
+    """
+    if spec.method in SEQUENCE_METHODS:
+        from genesis_tensorflow.timegan import build_sequence_model
+
+        return build_sequence_model(spec, options)
     from genesis_tensorflow.training import build_model
 
     return build_model(spec, options)

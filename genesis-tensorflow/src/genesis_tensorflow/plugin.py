@@ -31,8 +31,18 @@ __all__ = [
 NAME = "tensorflow"
 PRIORITY = 20
 
-#: What this backend implements (see genesis.backends.Capability).
-CAPABILITIES: frozenset[str] = frozenset({"ctgan", "tvae", "save_load"})
+#: What this backend implements (see genesis.backends.Capability). TimeGAN comes with its
+#: two evaluation networks (genesis.models.timegan.METRIC_CLASSIFIER, METRIC_PREDICTOR).
+CAPABILITIES: frozenset[str] = frozenset(
+    {
+        "ctgan",
+        "tvae",
+        "timegan",
+        "timegan_metric_classifier",
+        "timegan_metric_predictor",
+        "save_load",
+    }
+)
 
 #: Distributions that provide the ``tensorflow`` import package.
 DISTRIBUTIONS = (
