@@ -28,6 +28,8 @@ the responsibilities changes by less than ``tol`` or after ``max_iter`` rounds.
 
 from __future__ import annotations
 
+import dataclasses
+
 from dataclasses import dataclass
 from typing import Any
 
@@ -52,8 +54,10 @@ class MixtureConfig:
             fit (``None`` fits on every value).
         max_iter: the most variational update rounds.
         tol: convergence threshold on the change of the mean log-normalizer.
-        reg_var: variance floor added to every component, in units of the
-            column variance.
+        reg_var: variance floor added to every component, in the data's own
+            units like sklearn's ``reg_covar`` (so a spike of identical values
+            keeps a near-zero spread), capped at ``reg_var`` times the column
+            variance.
         kmeans_iter: Lloyd iterations of the initial one-dimensional k-means.
     """
 
@@ -208,7 +212,11 @@ def fit_mixture(
     resp = np.zeros((n_components, points.size))
     resp[labels, np.arange(points.size)] = 1.0
 
-    fit = _VariationalFit(points, weights, config)
+    # reg_var is a variance floor in the data's own units, as sklearn's reg_covar
+    # (so a spike of identical values, e.g. the zeros of capital-gain, keeps a
+    # near-zero spread), but never more than reg_var in units of the column variance.
+    floor = config.reg_var * min(1.0, 1.0 / scale**2)
+    fit = _VariationalFit(points, weights, dataclasses.replace(config, reg_var=floor))
     fit.m_step(resp)
     previous = -np.inf
     for _ in range(config.max_iter):
