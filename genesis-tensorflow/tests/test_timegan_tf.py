@@ -1,14 +1,12 @@
 """TFTimeGAN and the evaluation networks: weights, generation, losses, schedule, torch parity.
 
-The reference losses come from the torch backend's tests (numpy, from the documented
-equations). Most tests run the steps without XLA (each compilation takes seconds); one
-test checks that the XLA-compiled steps train exactly as the torch backend does.
+The reference losses come from :mod:`genesis_testkit.reference` (numpy, from the
+documented equations). Most tests run the steps without XLA (each compilation takes
+seconds); one test checks that the XLA-compiled steps train exactly as the torch backend
+does.
 """
 
 from __future__ import annotations
-
-import importlib.util
-from pathlib import Path
 
 import numpy as np
 import pytest
@@ -34,17 +32,17 @@ from genesis.models.timegan import (
 from genesis_tensorflow import timegan as tf_timegan
 from genesis_tensorflow.plugin import CAPABILITIES
 from genesis_tensorflow.timegan import TFTimeGAN, build_sequence_model
+from genesis_testkit.builders import timegan_batch, timegan_spec
+from genesis_testkit.reference import (
+    changed_networks,
+    joint_losses,
+    reconstruction_loss,
+    supervised_loss,
+)
 
 torch = pytest.importorskip("torch", reason="the parity tests need torch beside tensorflow")
 from genesis_torch.timegan import TorchTimeGAN  # noqa: E402
 from genesis_torch.timegan import build_sequence_model as build_torch_sequence  # noqa: E402
-
-_TORCH_TESTS = Path(__file__).parents[2] / "genesis-torch" / "tests" / "test_timegan_model.py"
-_spec = importlib.util.spec_from_file_location("_torch_timegan_tests", _TORCH_TESTS)
-_torch_tests = importlib.util.module_from_spec(_spec)
-_spec.loader.exec_module(_torch_tests)
-reference_joint_losses = _torch_tests.reference_joint_losses
-_net = _torch_tests._net
 
 D, T, BATCH = 3, 5, 6
 TOLERANCE = 1e-4
@@ -73,14 +71,7 @@ def fast_graph_optimization():  # type: ignore[no-untyped-def]
 
 
 def make_spec(module: str = "gru", **params: object) -> ModelSpec:
-    values: dict[str, object] = {
-        "hidden_dim": 4,
-        "num_layers": LAYERS[module],
-        "module": module,
-        "seq_len": T,
-    }
-    values.update(params)
-    return ModelSpec(method="timegan", params=TimeGANParams(**values), data_dim=D)  # type: ignore[arg-type]
+    return timegan_spec(D, T, **{"num_layers": LAYERS[module], "module": module, **params})
 
 
 def make(module: str = "gru", seed: int = 0, **params: object) -> TFTimeGAN:
@@ -88,15 +79,7 @@ def make(module: str = "gru", seed: int = 0, **params: object) -> TFTimeGAN:
 
 
 def batch(phase: str, seed: int = 0) -> TimeGANBatch:
-    rng = np.random.default_rng(seed)
-    rounds = 3 if phase == "joint" else 1
-    real = rng.random((rounds, BATCH, T, D), dtype=np.float32)
-    noise = rng.random((rounds, BATCH, T, D), dtype=np.float32) if phase == "joint" else None
-    return TimeGANBatch(phase=phase, real=real, noise=noise)  # type: ignore[arg-type]
-
-
-def changed(before: dict[str, np.ndarray], after: dict[str, np.ndarray]) -> set[str]:
-    return {name.split(".")[0] for name in before if not np.array_equal(before[name], after[name])}
+    return timegan_batch(phase, seed, batch_size=BATCH, seq_len=T, features=D)
 
 
 def test_capabilities_are_declared():
@@ -143,26 +126,19 @@ def test_joint_losses_are_the_documented_ones(module):
     b = batch("joint", seed=2)
     losses = model.train_step(b)
     assert set(losses) == set(LOSS_NAMES["joint"])
-    expected = reference_joint_losses(model.params, weights, b.real, b.noise)
+    expected = joint_losses(model.params, weights, b.real, b.noise)
     for name, value in expected.items():
         assert losses[name] == pytest.approx(value, rel=2e-4), name
 
 
 def test_embedding_and_supervised_losses_are_the_documented_ones():
     model = make()
-    w = model.get_weights()
     b = batch("embedding", seed=3)
-    x = b.real[0].astype(np.float64)
-    h = _net(w, "embedder", 2, x)
-    assert model.train_step(b)["reconstruction"] == pytest.approx(
-        10 * np.sqrt(np.mean((x - _net(w, "recovery", 2, h)) ** 2)), rel=1e-4
-    )
-    w = model.get_weights()
-    h = _net(w, "embedder", 2, x)
-    supervised = np.mean((h[:, 1:] - _net(w, "supervisor", 1, h)[:, :-1]) ** 2)
-    assert model.train_step(TimeGANBatch("supervised", b.real))["supervised"] == pytest.approx(
-        supervised, rel=1e-4
-    )
+    expected = reconstruction_loss(model.params, model.get_weights(), b.real[0])
+    assert model.train_step(b)["reconstruction"] == pytest.approx(expected, rel=1e-4)
+    expected = supervised_loss(model.params, model.get_weights(), b.real[0])
+    supervised = model.train_step(TimeGANBatch("supervised", b.real))["supervised"]
+    assert supervised == pytest.approx(expected, rel=1e-4)
 
 
 # --------------------------------------------------------------------------- schedule
@@ -173,12 +149,12 @@ def test_each_phase_updates_its_own_networks():
     before = model.get_weights()
     model.train_step(batch("embedding"))
     after_embedding = model.get_weights()
-    assert changed(before, after_embedding) == {"embedder", "recovery"}
+    assert changed_networks(before, after_embedding) == {"embedder", "recovery"}
     model.train_step(batch("supervised"))
     after_supervised = model.get_weights()
-    assert changed(after_embedding, after_supervised) == {"supervisor"}
+    assert changed_networks(after_embedding, after_supervised) == {"supervisor"}
     assert model.train_step(batch("joint"))["discriminator_steps"] == 1.0
-    assert changed(after_supervised, model.get_weights()) == {
+    assert changed_networks(after_supervised, model.get_weights()) == {
         "embedder",
         "recovery",
         "generator",
@@ -191,7 +167,7 @@ def test_discriminator_steps_only_above_the_threshold():
     never = make(discriminator_threshold=1e9)
     before = never.get_weights()
     assert never.train_step(batch("joint"))["discriminator_steps"] == 0.0
-    assert "discriminator" not in changed(before, never.get_weights())
+    assert "discriminator" not in changed_networks(before, never.get_weights())
     assert float(never.slots["discriminator"]["step"].numpy()) == 0.0  # no Adam step either
 
 

@@ -217,6 +217,13 @@ def test_thread_count_of_the_caller_is_restored(ctgan_spec, ctgan_batch):
     assert torch.get_num_threads() == before
 
 
+def test_default_threads_one_for_training_callers_setting_for_sampling(ctgan_spec):
+    default = build_model(ctgan_spec, RuntimeOptions(seed=0))
+    assert (default.num_threads, default.sample_threads) == (1, None)
+    pinned = build_model(ctgan_spec, RuntimeOptions(seed=0, num_threads=2))
+    assert (pinned.num_threads, pinned.sample_threads) == (2, 2)
+
+
 def test_thread_count_must_be_positive(ctgan_spec):
     with pytest.raises(ConfigurationError, match="num_threads"):
         build_model(ctgan_spec, RuntimeOptions(num_threads=0))

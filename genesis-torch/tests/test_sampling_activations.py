@@ -7,7 +7,7 @@ import pytest
 
 from genesis.errors import ConfigurationError
 from genesis.models.activations import ctgan_activate, tvae_activate
-from genesis.models.spec import OutputSpan
+from genesis.models.spec import OutputSpan, TVAEParams
 
 SOFTMAX_BLOCKS = [(1, 3), (5, 2), (7, 4), (11, 3)]
 
@@ -77,24 +77,64 @@ def test_wide_categorical_spans_are_sampled(ctgan_spec):
     assert out[:, 1 + 257].mean() > 0.99
 
 
-def test_tvae_activation_takes_the_argmax_and_adds_sigma_noise(tvae_spec):
-    n = 20_000
+def _tvae_raw(n: int) -> tuple[np.ndarray, np.ndarray]:
     raw = np.zeros((n, 14), np.float32)
     raw[:, 0] = 0.5
     raw[:, 4] = 50.0  # tanh = 1: noise beyond 1 is clipped
-    raw[:, 7:11] = [0.0, 2.0, 2.0, 1.0]  # a tie: the first maximum wins
+    raw[:, 7:11] = [0.0, 2.0, 2.0, 1.0]  # a tie: argmax takes the first maximum
     raw[:, 11:14] = np.random.default_rng(0).normal(size=(n, 3))
     sigma = np.full(14, 0.05, np.float32)
     sigma[0] = 0.1
+    return raw, sigma
 
-    out = tvae_activate(raw, tvae_spec.output_spans, sigma, np.random.default_rng(1))
+
+@pytest.mark.parametrize("discrete", ["argmax", "sample"])
+def test_tvae_activation_adds_sigma_noise_to_the_scalars(tvae_spec, discrete):
+    raw, sigma = _tvae_raw(20_000)
+
+    out = tvae_activate(
+        raw, tvae_spec.output_spans, sigma, np.random.default_rng(1), discrete=discrete
+    )
 
     _assert_one_hot(out, SOFTMAX_BLOCKS)
-    np.testing.assert_array_equal(out[:, 8], 1.0)
-    np.testing.assert_array_equal(out[:, 11:14].argmax(axis=1), raw[:, 11:14].argmax(axis=1))
     assert abs(out[:, 0].mean() - np.tanh(0.5)) < 0.005
     assert abs(out[:, 0].std() - 0.1) < 0.005
     assert out[:, 4].max() == 1.0 and out[:, 4].min() < 0.99
+
+
+def test_tvae_argmax_output_takes_the_first_most_likely_category(tvae_spec):
+    raw, sigma = _tvae_raw(2_000)
+
+    out = tvae_activate(
+        raw, tvae_spec.output_spans, sigma, np.random.default_rng(1), discrete="argmax"
+    )
+
+    np.testing.assert_array_equal(out[:, 8], 1.0)
+    np.testing.assert_array_equal(out[:, 11:14].argmax(axis=1), raw[:, 11:14].argmax(axis=1))
+
+
+def test_tvae_sampled_output_follows_the_decoder_softmax(tvae_spec):
+    n = 40_000
+    raw, sigma = _tvae_raw(n)
+
+    out = tvae_activate(raw, tvae_spec.output_spans, sigma, np.random.default_rng(1))
+
+    logits = raw[0, 7:11].astype(np.float64)
+    p = np.exp(logits) / np.exp(logits).sum()
+    tolerance = 5 * np.sqrt(p * (1 - p) / n)
+    assert (np.abs(out[:, 7:11].mean(axis=0) - p) < tolerance).all()
+    # rows whose logits favour another category still draw the others sometimes
+    assert (out[:, 11:14].argmax(axis=1) != raw[:, 11:14].argmax(axis=1)).mean() > 0.2
+    again = tvae_activate(raw, tvae_spec.output_spans, sigma, np.random.default_rng(1))
+    np.testing.assert_array_equal(out, again)
+
+
+def test_tvae_discrete_output_is_checked(tvae_spec):
+    raw, sigma = _tvae_raw(4)
+    with pytest.raises(ConfigurationError, match="discrete"):
+        tvae_activate(raw, tvae_spec.output_spans, sigma, np.random.default_rng(), discrete="max")
+    with pytest.raises(ConfigurationError, match="discrete_output"):
+        TVAEParams(discrete_output="mode")
 
 
 def test_tvae_activation_checks_sigma(tvae_spec):

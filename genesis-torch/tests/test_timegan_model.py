@@ -20,7 +20,13 @@ from genesis.models.timegan import (
     TimeGANParams,
     expected_sequence_weight_shapes,
     numpy_generate,
-    numpy_recurrent_forward,
+)
+from genesis_testkit.builders import timegan_batch, timegan_spec
+from genesis_testkit.reference import (
+    changed_networks,
+    joint_losses,
+    reconstruction_loss,
+    supervised_loss,
 )
 from genesis_torch.timegan import TorchTimeGAN, build_sequence_model
 
@@ -35,23 +41,11 @@ def restore_threads():  # type: ignore[no-untyped-def]
 
 
 def make(module: str = "gru", seed: int = 0, **params: object) -> TorchTimeGAN:
-    values: dict[str, object] = {"hidden_dim": 4, "num_layers": 2, "module": module, "seq_len": T}
-    values.update(params)
-    spec = ModelSpec(method="timegan", params=TimeGANParams(**values), data_dim=D)  # type: ignore[arg-type]
-    return TorchTimeGAN(spec, RuntimeOptions(seed=seed))
+    return TorchTimeGAN(timegan_spec(D, T, module=module, **params), RuntimeOptions(seed=seed))
 
 
 def batch(phase: str, seed: int = 0) -> TimeGANBatch:
-    rng = np.random.default_rng(seed)
-    rounds = 3 if phase == "joint" else 1
-    real = rng.random((rounds, BATCH, T, D), dtype=np.float32)
-    noise = rng.random((rounds, BATCH, T, D), dtype=np.float32) if phase == "joint" else None
-    return TimeGANBatch(phase=phase, real=real, noise=noise)  # type: ignore[arg-type]
-
-
-def changed(before: dict[str, np.ndarray], after: dict[str, np.ndarray]) -> set[str]:
-    """The networks at least one of whose weights changed."""
-    return {name.split(".")[0] for name in before if not np.array_equal(before[name], after[name])}
+    return timegan_batch(phase, seed, batch_size=BATCH, seq_len=T, features=D)
 
 
 # --------------------------------------------------------------------------- weights, generation
@@ -90,72 +84,6 @@ def test_seed_fixes_the_initial_weights():
 # --------------------------------------------------------------------------- losses
 
 
-def _net(w, name, layers, x, module="gru", sigmoid=True):  # type: ignore[no-untyped-def]
-    h = numpy_recurrent_forward(w, name, module, layers, x).astype(np.float64)
-    y = h @ w[f"{name}.output.kernel"] + w[f"{name}.output.bias"]
-    return 1.0 / (1.0 + np.exp(-y)) if sigmoid else y
-
-
-def _softplus(x):  # type: ignore[no-untyped-def]
-    return np.logaddexp(0.0, x)
-
-
-def reference_joint_losses(
-    params: TimeGANParams, w: dict, real: np.ndarray, noise: np.ndarray
-) -> dict:
-    """The documented losses, in numpy, batch-major, from fixed weights."""
-    layers, gamma, m = params.num_layers, params.gamma, params.module
-
-    def E(x):
-        return _net(w, "embedder", layers, x, m)
-
-    def R(x):
-        return _net(w, "recovery", layers, x, m)
-
-    def G(x):
-        return _net(w, "generator", layers, x, m)
-
-    def S(x):
-        return _net(w, "supervisor", params.supervisor_layers, x, m)
-
-    def Dn(x):
-        return _net(w, "discriminator", layers, x, m, sigmoid=False)
-
-    g_losses, g_s_all, g_v_all, e_losses = [], [], [], []
-    for k in range(2):
-        x, z = real[k].astype(np.float64), noise[k]
-        h = E(x)
-        e_hat = G(z)
-        h_hat = S(e_hat)
-        x_hat = R(h_hat)
-        g_s = np.mean((h[:, 1:] - S(h)[:, :-1]) ** 2)
-        g_v = np.mean(np.abs(np.sqrt(x_hat.var(0) + 1e-6) - np.sqrt(x.var(0) + 1e-6))) + np.mean(
-            np.abs(x_hat.mean(0) - x.mean(0))
-        )
-        g = (
-            np.mean(_softplus(-Dn(h_hat)))
-            + gamma * np.mean(_softplus(-Dn(e_hat)))
-            + 100 * np.sqrt(g_s)
-            + 100 * g_v
-        )
-        e = 10 * np.sqrt(np.mean((x - R(h)) ** 2)) + 0.1 * g_s
-        g_losses.append(g), g_s_all.append(g_s), g_v_all.append(g_v), e_losses.append(e)
-    x, z = real[2].astype(np.float64), noise[2]
-    e_hat = G(z)
-    d = (
-        np.mean(_softplus(-Dn(E(x))))
-        + np.mean(_softplus(Dn(S(e_hat))))
-        + gamma * np.mean(_softplus(Dn(e_hat)))
-    )
-    return {
-        "generator": np.mean(g_losses),
-        "supervised": np.mean(g_s_all),
-        "moments": np.mean(g_v_all),
-        "embedder": np.mean(e_losses),
-        "discriminator": d,
-    }
-
-
 @pytest.mark.parametrize("module", ["gru", "lstm"])
 def test_joint_losses_are_the_documented_ones(module):
     # A vanishing learning rate keeps the weights (almost) fixed across the rounds.
@@ -164,26 +92,19 @@ def test_joint_losses_are_the_documented_ones(module):
     b = batch("joint", seed=2)
     losses = model.train_step(b)
     assert set(losses) == set(LOSS_NAMES["joint"])
-    expected = reference_joint_losses(model.params, weights, b.real, b.noise)
+    expected = joint_losses(model.params, weights, b.real, b.noise)
     for name, value in expected.items():
         assert losses[name] == pytest.approx(value, rel=2e-4), name
 
 
 def test_embedding_and_supervised_losses_are_the_documented_ones():
     model = make()
-    w = model.get_weights()
     b = batch("embedding", seed=3)
-    x = b.real[0].astype(np.float64)
-    h = _net(w, "embedder", 2, x)
-    assert model.train_step(b)["reconstruction"] == pytest.approx(
-        10 * np.sqrt(np.mean((x - _net(w, "recovery", 2, h)) ** 2)), rel=1e-4
-    )
-    w = model.get_weights()
-    h = _net(w, "embedder", 2, x)
-    supervised = np.mean((h[:, 1:] - _net(w, "supervisor", 1, h)[:, :-1]) ** 2)
-    assert model.train_step(TimeGANBatch("supervised", b.real))["supervised"] == pytest.approx(
-        supervised, rel=1e-4
-    )
+    expected = reconstruction_loss(model.params, model.get_weights(), b.real[0])
+    assert model.train_step(b)["reconstruction"] == pytest.approx(expected, rel=1e-4)
+    expected = supervised_loss(model.params, model.get_weights(), b.real[0])
+    supervised = model.train_step(TimeGANBatch("supervised", b.real))["supervised"]
+    assert supervised == pytest.approx(expected, rel=1e-4)
 
 
 # --------------------------------------------------------------------------- which networks learn
@@ -194,12 +115,12 @@ def test_each_phase_updates_its_own_networks():
     before = model.get_weights()
     model.train_step(batch("embedding"))
     after_embedding = model.get_weights()
-    assert changed(before, after_embedding) == {"embedder", "recovery"}
+    assert changed_networks(before, after_embedding) == {"embedder", "recovery"}
     model.train_step(batch("supervised"))
     after_supervised = model.get_weights()
-    assert changed(after_embedding, after_supervised) == {"supervisor"}
+    assert changed_networks(after_embedding, after_supervised) == {"supervisor"}
     model.train_step(batch("joint"))
-    assert changed(after_supervised, model.get_weights()) == {
+    assert changed_networks(after_supervised, model.get_weights()) == {
         "embedder",
         "recovery",
         "generator",
@@ -219,7 +140,7 @@ def test_discriminator_steps_only_above_the_threshold(device_gate):
     before = never.get_weights()
     assert always.train_step(batch("joint"))["discriminator_steps"] == 1.0
     assert never.train_step(batch("joint"))["discriminator_steps"] == 0.0
-    assert "discriminator" not in changed(before, never.get_weights())
+    assert "discriminator" not in changed_networks(before, never.get_weights())
 
 
 @pytest.mark.parametrize("threshold", [0.0, 1e9])

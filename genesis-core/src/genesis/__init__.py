@@ -18,15 +18,20 @@ from genesis.backends.info import BackendType
 from genesis.config import GeneratorConfig
 from genesis.errors import GenesisError
 from genesis.markers import hookimpl
+from genesis.models.spec import CTGANParams, TVAEParams
+from genesis.models.timegan import TimeGANParams
 
 if TYPE_CHECKING:
     from genesis.generator import SyntheticGenerator
 
 __all__ = [
     "BackendType",
+    "CTGANParams",
     "GeneratorConfig",
     "GenesisError",
     "SyntheticGenerator",
+    "TVAEParams",
+    "TimeGANParams",
     "__version__",
     "hookimpl",
 ]

@@ -12,13 +12,15 @@ Ctrl-C never leaves half a file, and an existing output is only replaced with
 
 from __future__ import annotations
 
+import functools
 import os
 import sys
 import time
 import traceback
 from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, fields
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 import click
 
@@ -128,15 +130,39 @@ def _force_option(func: F) -> F:
     )
 
 
+_method_option = click.option(
+    "--method",
+    type=click.Choice(TABLE_METHODS, case_sensitive=False),
+    default="ctgan",
+    show_default=True,
+    help="The generative model.",
+)
+
+
+@dataclass(frozen=True)
+class _Training:
+    """How to train: the values of the ``_training_options``, as a command receives them."""
+
+    method: str = "ctgan"
+    backend: str | None = None
+    epochs: int | None = None
+    batch_size: int | None = None
+    seed: int | None = None
+    device: str = "auto"
+    discrete_columns: str | None = None
+
+
 def _training_options(func: F) -> F:
+    """The training options, passed to the command as one argument ``training: _Training``."""
+    names = [field.name for field in fields(_Training)]
+
+    @functools.wraps(func)
+    def command(*args: Any, **kwargs: Any) -> Any:
+        training = _Training(**{name: kwargs.pop(name) for name in names})
+        return func(*args, training=training, **kwargs)
+
     options = [
-        click.option(
-            "--method",
-            type=click.Choice(TABLE_METHODS, case_sensitive=False),
-            default="ctgan",
-            show_default=True,
-            help="The generative model.",
-        ),
+        _method_option,
         click.option(
             "--backend",
             metavar="NAME",
@@ -171,8 +197,8 @@ def _training_options(func: F) -> F:
         ),
     ]
     for option in reversed(options):
-        func = option(func)
-    return func
+        command = option(command)
+    return cast(F, command)
 
 
 # -------------------------------------------------------------------------- helpers
@@ -276,32 +302,25 @@ def _sample(
     return frames[0] if len(frames) == 1 else pd.concat(frames, ignore_index=True)
 
 
-def _fit(
-    data: pd.DataFrame,
-    *,
-    method: str,
-    backend: str | None,
-    epochs: int | None,
-    batch_size: int | None,
-    seed: int | None,
-    device: str,
-    discrete_columns: str | None,
-    quiet: bool,
-) -> SyntheticGenerator:
+def _fit(data: pd.DataFrame, training: _Training, quiet: bool) -> SyntheticGenerator:
     from genesis.generator import SyntheticGenerator
 
-    options: dict[str, Any] = {"seed": seed, "verbose": not quiet, "device": device.lower()}
-    if epochs is not None:
-        options["epochs"] = epochs
-    if batch_size is not None:
-        options["batch_size"] = batch_size
-    gen = SyntheticGenerator(method=method.lower(), backend=backend, **options)
+    options: dict[str, Any] = {
+        "seed": training.seed,
+        "verbose": not quiet,
+        "device": training.device.lower(),
+    }
+    if training.epochs is not None:
+        options["epochs"] = training.epochs
+    if training.batch_size is not None:
+        options["batch_size"] = training.batch_size
+    gen = SyntheticGenerator(method=training.method.lower(), backend=training.backend, **options)
     _say(
         quiet,
         f"Fitting {gen.method} on {len(data):,} rows × {data.shape[1]} columns "
         f"(backend {gen.backend.name})",
     )
-    return gen.fit(data, discrete_columns=_columns(discrete_columns))
+    return gen.fit(data, discrete_columns=_columns(training.discrete_columns))
 
 
 def _model_error(path: str, exc: Exception) -> Exception:
@@ -358,9 +377,28 @@ def _check_outputs(
             raise FileExistsError(f"{target} already exists; use --force to replace it")
 
 
-def _write_report(report: QualityReport, path: str, fmt: str | None, force: bool) -> Path:
+def _fit_report(
+    gen: SyntheticGenerator, real: pd.DataFrame, synthetic: pd.DataFrame
+) -> QualityReport:
+    """The quality report of ``synthetic``, sampled from ``gen`` after it learned ``real``."""
+    from genesis.evaluation import evaluate
+
+    return evaluate(
+        real,
+        synthetic,
+        history=gen.loss_history,
+        discrete_columns=list(gen.transformer.discrete_columns),
+    )
+
+
+def _write_report(
+    report: QualityReport, path: str, fmt: str | None, force: bool, quiet: bool
+) -> None:
+    """Save ``report`` to ``path``, then show its summary and where it went."""
     chosen = fmt.lower() if fmt else None
-    return report.save(path, format=chosen, overwrite=force)  # type: ignore[arg-type]
+    report.save(path, format=chosen, overwrite=force)  # type: ignore[arg-type]
+    _say(quiet, report.summary())
+    _say(quiet, f"Wrote the quality report to {path}")
 
 
 def _model_extras(model: str) -> tuple[pd.DataFrame | None, list[str]]:
@@ -406,19 +444,7 @@ def main() -> None:
 @_training_options
 @_force_option
 @_common
-def fit(
-    data: str,
-    output: str,
-    method: str,
-    backend: str | None,
-    epochs: int | None,
-    batch_size: int | None,
-    seed: int | None,
-    device: str,
-    discrete_columns: str | None,
-    force: bool,
-    quiet: bool,
-) -> None:
+def fit(data: str, output: str, training: _Training, force: bool, quiet: bool) -> None:
     """Learn the table DATA (CSV or Parquet) and save the model to MODEL.
 
     \b
@@ -428,18 +454,7 @@ def fit(
     from genesis.io.tables import read_table
 
     _check_outputs([output], force)
-    table = read_table(data)
-    gen = _fit(
-        table,
-        method=method,
-        backend=backend,
-        epochs=epochs,
-        batch_size=batch_size,
-        seed=seed,
-        device=device,
-        discrete_columns=discrete_columns,
-        quiet=quiet,
-    )
+    gen = _fit(read_table(data), training, quiet)
     gen.save(output, overwrite=force)
     _say(quiet, f"Saved the model ({len(gen.loss_history)} epochs) to {output}")
 
@@ -538,13 +553,7 @@ def synthesize(
     rows: int | None,
     report: str | None,
     model: str | None,
-    method: str,
-    backend: str | None,
-    epochs: int | None,
-    batch_size: int | None,
-    seed: int | None,
-    device: str,
-    discrete_columns: str | None,
+    training: _Training,
     force: bool,
     quiet: bool,
 ) -> None:
@@ -558,17 +567,7 @@ def synthesize(
 
     _check_outputs([output, report, model], force, tables=[output])
     table = read_table(data)
-    gen = _fit(
-        table,
-        method=method,
-        backend=backend,
-        epochs=epochs,
-        batch_size=batch_size,
-        seed=seed,
-        device=device,
-        discrete_columns=discrete_columns,
-        quiet=quiet,
-    )
+    gen = _fit(table, training, quiet)
     if model is not None:
         gen.save(model, overwrite=force)
         _say(quiet, f"Saved the model to {model}")
@@ -576,17 +575,7 @@ def synthesize(
     write_table(synthetic, output, overwrite=force)
     _say(quiet, f"Wrote {len(synthetic):,} synthetic rows to {output}")
     if report is not None:
-        from genesis.evaluation import evaluate
-
-        result = evaluate(
-            table,
-            synthetic,
-            history=gen.loss_history,
-            discrete_columns=list(gen.transformer.discrete_columns),
-        )
-        _write_report(result, report, None, force)
-        _say(quiet, result.summary())
-        _say(quiet, f"Wrote the quality report to {report}")
+        _write_report(_fit_report(gen, table, synthetic), report, None, force, quiet)
 
 
 @main.command(name="evaluate")
@@ -663,9 +652,7 @@ def evaluate_command(
         discrete_columns=discrete,
     )
     if report is not None:
-        _write_report(result, report, fmt, force)
-        _say(quiet, result.summary())
-        _say(quiet, f"Wrote the quality report to {report}")
+        _write_report(result, report, fmt, force, quiet)
     elif fmt is not None and fmt.lower() == "json":
         click.echo(result.to_json())
     elif fmt is not None and fmt.lower() == "html":
@@ -690,13 +677,7 @@ def evaluate_command(
     show_default=True,
     help="Training epochs.",
 )
-@click.option(
-    "--method",
-    type=click.Choice(TABLE_METHODS, case_sensitive=False),
-    default="ctgan",
-    show_default=True,
-    help="The generative model.",
-)
+@_method_option
 @click.option("--backend", metavar="NAME", default=None, help="Framework to train on.")
 @click.option("--seed", type=int, default=0, show_default=True, help="Seed for a repeatable run.")
 @_force_option
@@ -717,7 +698,6 @@ def demo(
     writes them with the model and a quality report into DIR. Takes seconds.
     """
     from genesis.datasets import load_adult_sample
-    from genesis.evaluation import evaluate
     from genesis.io.tables import write_table
 
     started = time.perf_counter()
@@ -727,26 +707,11 @@ def demo(
     paths = {name: folder / name for name in ("synthetic.csv", "model.genesis", "report.html")}
     _check_outputs(list(paths.values()), force)
     real = load_adult_sample()
-    gen = _fit(
-        real,
-        method=method,
-        backend=backend,
-        epochs=epochs,
-        batch_size=None,
-        seed=seed,
-        device="auto",
-        discrete_columns=None,
-        quiet=quiet,
-    )
+    gen = _fit(real, _Training(method=method, backend=backend, epochs=epochs, seed=seed), quiet)
     gen.save(paths["model.genesis"], overwrite=force)
     synthetic = _sample(gen, len(real), {}, quiet)
     write_table(synthetic, paths["synthetic.csv"], overwrite=force)
-    result = evaluate(
-        real,
-        synthetic,
-        history=gen.loss_history,
-        discrete_columns=list(gen.transformer.discrete_columns),
-    )
+    result = _fit_report(gen, real, synthetic)
     result.save(paths["report.html"], format="html", overwrite=force)
     if quiet:
         return

@@ -61,23 +61,55 @@ def test_default_fit_matches_sklearn_dirichlet_process_mixture() -> None:
     assert ours == pytest.approx(theirs, abs=0.03)
 
 
-def test_constant_column_gives_one_mode_with_positive_std() -> None:
+def test_constant_column_gives_one_atom() -> None:
     modes = fit_mixture(np.full(1000, 7.25), np.random.default_rng(0))
 
     assert modes.n_modes == 1
-    assert modes.means[0] == 7.25
-    assert modes.stds[0] > 0
+    assert modes.means[0] == 7.25 and modes.stds[0] == 0.0
     np.testing.assert_array_equal(modes.posterior(np.array([7.25, 8.0])), [[1.0], [1.0]])
 
 
-def test_near_constant_huge_magnitude_column_is_fitted() -> None:
+def test_constant_column_without_atoms_gives_one_narrow_mode() -> None:
+    config = MixtureConfig(atom_fraction=None)
+    modes = fit_mixture(np.full(1000, 7.25), np.random.default_rng(0), config)
+
+    assert modes.n_modes == 1
+    assert modes.means[0] == 7.25 and 0 < modes.stds[0] < 0.01
+
+
+def test_near_constant_huge_magnitude_column_gives_exact_atoms() -> None:
     values = np.full(500, 1.6e18)
     values[:5] += 3.6e12  # datetimes in nanoseconds: five rows an hour later
 
     modes = fit_mixture(values, np.random.default_rng(0))
 
-    assert np.all(np.isfinite(modes.means)) and np.all(modes.stds > 0)
-    assert modes.means.min() >= 1.6e18 - 1 and modes.means.max() <= 1.6e18 + 3.6e12 + 1
+    np.testing.assert_array_equal(np.sort(modes.means), [1.6e18, 1.6e18 + 3.6e12])
+    np.testing.assert_array_equal(modes.stds, 0.0)
+    np.testing.assert_allclose(np.sort(modes.weights), [0.01, 0.99])
+
+
+def test_a_spike_becomes_an_atom_beside_the_smooth_modes() -> None:
+    rng = np.random.default_rng(4)
+    values = np.where(rng.random(5000) < 0.9, 0.0, rng.gamma(4.0, 1500.0, 5000))
+
+    modes = fit_mixture(values, np.random.default_rng(0))
+
+    assert modes.means[0] == 0.0 and modes.stds[0] == 0.0
+    assert modes.weights[0] == pytest.approx((values == 0).mean())
+    assert np.all(modes.stds[1:] > 100)
+    post = modes.posterior(np.array([0.0, 1e-9, 6000.0]))
+    np.testing.assert_array_equal(post[0], np.eye(modes.n_modes)[0])
+    assert post[1, 0] == 0.0 and post[2, 0] == 0.0
+    np.testing.assert_allclose(post.sum(axis=1), 1.0)
+
+
+def test_atoms_can_be_turned_off() -> None:
+    values = np.repeat([0.0, 1.0, 2.5], [800, 100, 100])
+    values[800:] += np.random.default_rng(0).normal(0, 0.1, 200)
+
+    modes = fit_mixture(values, np.random.default_rng(0), MixtureConfig(atom_fraction=None))
+
+    assert np.all(modes.stds > 0)
 
 
 def test_two_distinct_values_give_two_modes_at_those_values() -> None:

@@ -14,8 +14,10 @@ columns (all one-hot spans are activated together, see :class:`_Segments`).
 
 Threads: torch's intra-op thread count is process-wide. A model sets it to its own
 count (``RuntimeOptions.num_threads``, else :data:`DEFAULT_NUM_THREADS`) for the
-duration of each ``train_step`` and ``generate`` call and restores the caller's
-value afterwards.
+duration of each ``train_step`` and restores the caller's value afterwards.
+``generate`` runs large batches (tens of thousands of rows), which split well over
+threads: it uses ``RuntimeOptions.num_threads`` when given, else torch's own
+setting (by default one thread per core).
 """
 
 from __future__ import annotations
@@ -233,6 +235,7 @@ class _TorchModel:
     device: torch.device
     rng: torch.Generator
     num_threads: int
+    sample_threads: int | None
     slots: dict[str, _Slot]
 
     def _setup(self, spec: ModelSpec, options: RuntimeOptions) -> None:
@@ -243,15 +246,16 @@ class _TorchModel:
         )
         if self.num_threads < 1:
             raise ConfigurationError(f"num_threads must be at least 1, got {options.num_threads}")
+        self.sample_threads = None if options.num_threads is None else self.num_threads
 
     @contextlib.contextmanager
-    def _threads(self) -> Iterator[None]:
-        """Run the block with this model's intra-op thread count, then restore the caller's."""
+    def _threads(self, count: int | None) -> Iterator[None]:
+        """Run the block with ``count`` intra-op threads (None: as set), then restore."""
         previous = torch.get_num_threads()
-        if self.device.type != "cpu" or previous == self.num_threads:
+        if count is None or self.device.type != "cpu" or previous == count:
             yield
             return
-        torch.set_num_threads(self.num_threads)
+        torch.set_num_threads(count)
         try:
             yield
         finally:
@@ -259,12 +263,12 @@ class _TorchModel:
 
     def train_step(self, batch: CTGANBatch | TVAEBatch) -> dict[str, float]:
         """Run one optimization step on ``batch``; return the losses by name."""
-        with self._threads():
+        with self._threads(self.num_threads):
             return self._train_step(batch)
 
     def generate(self, noise: np.ndarray, cond: np.ndarray | None = None) -> np.ndarray:
         """Return the generative network's raw output, in inference mode, as float32 numpy."""
-        with self._threads():
+        with self._threads(self.sample_threads):
             return self._generate(noise, cond)
 
     def _train_step(self, batch: CTGANBatch | TVAEBatch) -> dict[str, float]:

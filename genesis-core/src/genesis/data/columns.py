@@ -171,7 +171,9 @@ class ContinuousColumn:
                 )
             values = np.where(missing, self.fill, values)
         mode = self.modes.draw_modes(values, rng)
-        alpha = (values - self.modes.means[mode]) / (4.0 * self.modes.stds[mode])
+        spread = self.modes.stds[mode]
+        # an atom (zero spread) holds exactly its value: its scalar is 0
+        alpha = (values - self.modes.means[mode]) / (4.0 * np.where(spread > 0, spread, 1.0))
         rows = np.arange(values.shape[0])
         out[:, 0] = np.clip(alpha, -_ALPHA_CLIP, _ALPHA_CLIP)
         out[rows, 1 + mode] = 1.0
@@ -263,6 +265,7 @@ class DiscreteColumn:
     ordered: bool = False
     _lookup: pd.Index | None = field(default=None, init=False, repr=False, compare=False)
     _positions: np.ndarray | None = field(default=None, init=False, repr=False, compare=False)
+    _decoded: pd.Series | None = field(default=None, init=False, repr=False, compare=False)
 
     @classmethod
     def fit(cls, name: str, series: pd.Series, max_categories: int) -> DiscreteColumn:
@@ -403,14 +406,28 @@ class DiscreteColumn:
     def inverse(self, block: np.ndarray, rng: np.random.Generator) -> pd.Series:
         """Decode a ``(n, width)`` block of scores to a column (argmax per row)."""
         idx = block.argmax(axis=1)
-        values = from_native_values(self.categories)[idx]
         if self.other_index is not None:
             rare = idx == self.other_index
             if rare.any():
                 p = self.other_counts / self.other_counts.sum()
                 draws = rng.choice(len(self.other_values), size=int(rare.sum()), p=p)
-                values[rare] = from_native_values(self.other_values)[draws]
-        return restore_dtype(values, self.dtype, self.category_dtype_categories, self.ordered)
+                idx[rare] = len(self.categories) + draws
+        return self._decoded_values().take(idx).reset_index(drop=True)
+
+    def _decoded_values(self) -> pd.Series:
+        """The categories, then the merged rare values, as a column of the original dtype.
+
+        Built once: decoding is then one vectorized ``take`` of the row indices,
+        whatever the dtype (strings, categoricals, booleans, nullable integers).
+        """
+        if self._decoded is None:
+            values = from_native_values([*self.categories, *self.other_values])
+            if self.other_index is not None and self.other_values:
+                values[self.other_index] = values[len(self.categories)]  # never taken
+            self._decoded = restore_dtype(
+                values, self.dtype, self.category_dtype_categories, self.ordered
+            )
+        return self._decoded
 
     def index_of(self, value: Any) -> int:
         """Block position of one category value (missing values allowed if seen).

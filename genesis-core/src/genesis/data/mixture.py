@@ -19,6 +19,13 @@ Three things keep it fast:
   the column mean, scaled by its variance) identical for every column and keeps
   huge magnitudes (datetimes in nanoseconds) numerically safe.
 
+Values that alone make up a large share of the column (``atom_fraction``, 10% by
+default: the zeros of ``capital-gain``, the 40 of ``hours-per-week``) become
+*atoms*: modes of zero spread that decode to exactly that value. A Gaussian
+component cannot do that: its variance floor and the few nearby values it takes
+in give a spike a spread of tens of units, and generated zeros come back as
+small non-zero numbers. The mixture is fitted to the remaining values.
+
 Priors follow the usual choices: mean prior = the column mean, mean precision
 prior 1, degrees of freedom prior 1, scale prior = the column variance, plus a
 ``1e-6`` variance floor (in standardized units). The fit starts from a
@@ -59,6 +66,9 @@ class MixtureConfig:
             keeps a near-zero spread), capped at ``reg_var`` times the column
             variance.
         kmeans_iter: Lloyd iterations of the initial one-dimensional k-means.
+        atom_fraction: a value held by at least this share of the rows becomes
+            an atom (a mode of zero spread); ``None`` turns atoms off (the
+            paper's plain mixture).
     """
 
     max_components: int = 10
@@ -69,6 +79,7 @@ class MixtureConfig:
     tol: float = 1e-5
     reg_var: float = 1e-6
     kmeans_iter: int = 20
+    atom_fraction: float | None = 0.1
 
 
 @dataclass(frozen=True)
@@ -77,7 +88,8 @@ class MixtureModes:
 
     Attributes:
         means: component means, shape ``(k,)``.
-        stds: component standard deviations, shape ``(k,)``, all positive.
+        stds: component standard deviations, shape ``(k,)``; zero marks an
+            atom, a mode holding exactly one value (its mean).
         weights: component weights renormalized over the kept components,
             shape ``(k,)``, summing to one.
     """
@@ -140,17 +152,28 @@ class MixtureModes:
         # which numpy vectorizes far better than reductions over short rows.
         joint = self._log_joint(values)
         joint -= joint.max(axis=0)
-        np.maximum(joint, -600.0, out=joint)  # avoid slow subnormal results
+        np.putmask(joint, joint < -600.0, -np.inf)  # exact zeros, no slow subnormals
         np.exp(joint, out=joint)
         joint /= joint.sum(axis=0)
         return joint
 
     def _log_joint(self, values: np.ndarray) -> np.ndarray:
         x = np.asarray(values, dtype=np.float64).reshape(1, -1)
-        z = (x - self.means[:, None]) / self.stds[:, None]
+        atoms = self.stds == 0.0
+        stds = np.where(atoms, 1.0, self.stds)
+        z = (x - self.means[:, None]) / stds[:, None]
         z *= z
         z *= -0.5
-        z += (np.log(self.weights) - np.log(self.stds) - 0.5 * _LOG_2PI)[:, None]
+        z += (np.log(self.weights) - np.log(stds) - 0.5 * _LOG_2PI)[:, None]
+        if atoms.any():
+            # An atom holds its value with certainty (a point mass outweighs any
+            # density) and nothing else; a value no mode can hold goes to the nearest.
+            hit = x == self.means[atoms][:, None]
+            z[atoms] = np.where(hit, np.log(self.weights[atoms])[:, None], -np.inf)
+            z[:, hit.any(axis=0)] = np.where(atoms[:, None], z[:, hit.any(axis=0)], -np.inf)
+            lost = np.isneginf(z).all(axis=0)
+            if lost.any():
+                z[:, lost] = -np.abs(x[:, lost] - self.means[:, None])
         return z
 
     def to_state(self) -> dict[str, Any]:
@@ -185,9 +208,10 @@ def fit_mixture(
         config: the fit settings.
 
     Returns:
-        The kept components, in the order of the stick-breaking prior. A
-        constant (or single-value) column gives one mode with a small positive
-        standard deviation.
+        The kept components: the atoms first (standard deviation zero), then
+        the mixture's components in the order of the stick-breaking prior. A
+        constant column gives one atom (with atoms turned off: one mode with a
+        small positive standard deviation).
 
     Raises:
         ValueError: if ``values`` is empty or holds non-finite numbers.
@@ -203,11 +227,46 @@ def fit_mixture(
     center = float(x.mean())
     scale = float(x.std())
     if not np.isfinite(scale) or scale <= 1e-12 * max(1.0, abs(center)):
-        return _constant_modes(center)
+        return _constant_modes(center, atom=config.atom_fraction is not None)
+    atoms, atom_weights = _find_atoms(x, config.atom_fraction)
+    if atoms.size:
+        rest = x[~np.isin(x, atoms)]
+        if rest.size == 0:
+            return MixtureModes(
+                means=atoms, stds=np.zeros(atoms.size), weights=atom_weights / atom_weights.sum()
+            )
+        smooth = _fit_smooth(rest, rng, config, max(1, config.max_components - atoms.size))
+        share = rest.size / x.size
+        return MixtureModes(
+            means=np.concatenate([atoms, smooth.means]),
+            stds=np.concatenate([np.zeros(atoms.size), smooth.stds]),
+            weights=np.concatenate([atom_weights, smooth.weights * share]),
+        )
+    return _fit_smooth(x, rng, config, config.max_components)
+
+
+def _find_atoms(x: np.ndarray, fraction: float | None) -> tuple[np.ndarray, np.ndarray]:
+    """The values holding at least ``fraction`` of ``x``, and their shares."""
+    if fraction is None:
+        return np.zeros(0), np.zeros(0)
+    values, counts = np.unique(x, return_counts=True)
+    share = counts / x.size
+    keep = share >= fraction
+    return values[keep], share[keep]
+
+
+def _fit_smooth(
+    x: np.ndarray, rng: np.random.Generator, config: MixtureConfig, max_components: int
+) -> MixtureModes:
+    """Fit the variational mixture to the non-atom values ``x``."""
+    center = float(x.mean())
+    scale = float(x.std())
+    if not np.isfinite(scale) or scale <= 1e-12 * max(1.0, abs(center)):
+        return _constant_modes(center, atom=config.atom_fraction is not None)
 
     points, counts = np.unique((x - center) / scale, return_counts=True)
     weights = counts.astype(np.float64)
-    n_components = min(config.max_components, points.size)
+    n_components = min(max_components, points.size)
     labels = _kmeans_1d(points, weights, n_components, rng, config.kmeans_iter)
     resp = np.zeros((n_components, points.size))
     resp[labels, np.arange(points.size)] = 1.0
@@ -238,8 +297,10 @@ def fit_mixture(
     )
 
 
-def _constant_modes(center: float) -> MixtureModes:
-    std = 1e-3 * max(1.0, abs(center))
+def _constant_modes(center: float, *, atom: bool) -> MixtureModes:
+    """One mode for values that are (numerically) all equal: an atom, or with atoms
+    turned off, a narrow Gaussian."""
+    std = 0.0 if atom else 1e-3 * max(1.0, abs(center))
     return MixtureModes(means=np.array([center]), stds=np.array([std]), weights=np.array([1.0]))
 
 

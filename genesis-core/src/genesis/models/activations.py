@@ -27,6 +27,7 @@ from genesis.errors import ConfigurationError
 from genesis.models.spec import OutputSpan
 
 __all__ = [
+    "TVAE_DISCRETE_OUTPUTS",
     "OutputLayout",
     "WidthGroup",
     "ctgan_activate",
@@ -34,6 +35,10 @@ __all__ = [
     "output_layout",
     "tvae_activate",
 ]
+
+
+TVAE_DISCRETE_OUTPUTS = ("sample", "argmax")
+"""The ways :func:`tvae_activate` can turn a one-hot span's logits into a category."""
 
 
 def group_by_width(widths: Sequence[int]) -> list[tuple[int, np.ndarray]]:
@@ -230,17 +235,28 @@ def ctgan_activate(
         ConfigurationError: the spans do not tile the row.
     """
     raw, layout = _check_raw(raw, spans)
-    n = raw.shape[0]
     out = np.zeros(raw.shape, dtype=np.float32)
     if layout.tanh_columns.size:
         out[:, layout.tanh_columns] = np.tanh(raw[:, layout.tanh_columns])
+    _draw_one_hots(raw, layout, out, rng)
+    return out
+
+
+def _draw_one_hots(
+    raw: np.ndarray, layout: OutputLayout, out: np.ndarray, rng: np.random.Generator
+) -> None:
+    """Set in ``out`` one category per softmax span, drawn from ``softmax(raw span)``.
+
+    Draws one ``(n, n_softmax)`` float32 block of uniforms from ``rng``.
+    """
+    n = raw.shape[0]
     uniform = rng.random((n, layout.n_softmax), dtype=np.float32)
     sampled = [group for group in layout.groups if group.width > 1]
     for group in layout.groups:
         if group.width == 1:
             out[:, group.starts] = 1.0
     if not sampled:
-        return out
+        return
     for lo in _blocks(n):
         hi = min(lo + _BLOCK_ROWS, n)
         raw_t = raw[lo:hi].T.copy()
@@ -248,7 +264,6 @@ def ctgan_activate(
         for group in sampled:
             choice = _inverse_cdf(raw_t[group.columns], uniform_t[group.order])
             _set_one_hot(out[lo:hi], group.starts, choice)
-    return out
 
 
 def tvae_activate(
@@ -256,12 +271,18 @@ def tvae_activate(
     spans: Sequence[OutputSpan],
     sigma: np.ndarray,
     rng: np.random.Generator,
+    *,
+    discrete: str = "sample",
 ) -> np.ndarray:
     """Apply TVAE's output activations to raw decoder output, for sampling.
 
     Each ``tanh`` column ``j`` becomes ``tanh(raw[:, j]) + sigma[j] * N(0, 1)``,
-    clipped to ``[-1, 1]`` (the range the mode-specific normalization inverts);
-    each ``softmax`` span becomes the one-hot of its argmax.
+    clipped to ``[-1, 1]`` (the range the mode-specific normalization inverts).
+    Each ``softmax`` span becomes a one-hot: with ``discrete="sample"`` of a
+    category drawn from ``softmax(raw span)``, the decoder's distribution
+    ``p(r | z)`` as the paper defines it; with ``discrete="argmax"`` of its most
+    likely category, as sdv-dev ctgan samples (which drives a column the latent
+    code says little about onto its most frequent category).
 
     Args:
         raw: ``(n, data_dim)`` raw decoder output.
@@ -269,15 +290,22 @@ def tvae_activate(
         sigma: ``(data_dim,)`` the decoder's learned standard deviations
             (``decoder.sigma``); only the entries at ``tanh`` spans are read.
         rng: the numpy generator for the noise: one ``(n, n_tanh)`` float32 block
-            of standard normals.
+            of standard normals, then (``discrete="sample"``) one ``(n, n_softmax)``
+            float32 block of uniforms.
+        discrete: ``"sample"`` or ``"argmax"``.
 
     Returns:
         ``(n, data_dim)`` float32 transformed rows.
 
     Raises:
-        ConfigurationError: the spans do not tile the row.
+        ConfigurationError: the spans do not tile the row, or ``discrete`` is
+            neither ``"sample"`` nor ``"argmax"``.
         ValueError: ``sigma`` has the wrong shape.
     """
+    if discrete not in TVAE_DISCRETE_OUTPUTS:
+        raise ConfigurationError(
+            f"discrete must be one of {TVAE_DISCRETE_OUTPUTS}, got {discrete!r}"
+        )
     raw, layout = _check_raw(raw, spans)
     sigma = np.asarray(sigma, dtype=np.float32)
     if sigma.shape != (raw.shape[1],):
@@ -290,6 +318,9 @@ def tvae_activate(
         noise *= sigma[columns]
         noise += np.tanh(raw[:, columns])
         out[:, columns] = np.clip(noise, -1.0, 1.0, out=noise)
+    if discrete == "sample":
+        _draw_one_hots(raw, layout, out, rng)
+        return out
     if not layout.groups:
         return out
     for lo in _blocks(n):

@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from typing import Any, Literal
 
+from genesis.errors import ConfigurationError
 from genesis.models.timegan import SequenceMetricParams, TimeGANParams
 
 __all__ = [
@@ -100,6 +101,17 @@ class TVAEParams:
     sigma_init: float = 0.1
     sigma_min: float = 0.01
     sigma_max: float = 1.0
+    discrete_output: str = "sample"
+    """How sampling turns the decoder's logits for a one-hot span into a category:
+    ``"sample"`` draws it from their softmax (the paper's decoder distribution),
+    ``"argmax"`` takes the most likely one (what sdv-dev ctgan does; it pulls columns
+    the latent code carries little of, such as ``race`` on Adult, onto their mode)."""
+
+    def __post_init__(self) -> None:
+        if self.discrete_output not in ("sample", "argmax"):
+            raise ConfigurationError(
+                f"TVAE discrete_output must be 'sample' or 'argmax', got {self.discrete_output!r}"
+            )
 
     def to_dict(self) -> dict[str, Any]:
         """Return the parameters as JSON-ready data."""

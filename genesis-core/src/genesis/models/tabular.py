@@ -144,7 +144,11 @@ class TVAEMethod(TabularMethod):
     def decode(
         self, raw: np.ndarray, spec: ModelSpec, weights: Mapping[str, np.ndarray], rng: np.random.Generator
     ) -> np.ndarray:
-        return tvae_activate(raw, spec.output_spans, weights["decoder.sigma"], rng)
+        params = spec.params
+        discrete = params.discrete_output if isinstance(params, TVAEParams) else "sample"
+        return tvae_activate(
+            raw, spec.output_spans, weights["decoder.sigma"], rng, discrete=discrete
+        )
 
 
 def make_tabular_method(name: str, params: CTGANParams | TVAEParams) -> TabularMethod:
