@@ -5,22 +5,19 @@ import json
 from core_helpers import run_python
 
 
-def test_import_genesis_loads_no_framework_and_is_fast():
+def test_import_genesis_loads_no_framework():
     proc = run_python(
-        "import sys, time, json\n"
-        "t = time.process_time()\n"
+        "import sys, json\n"
         "import genesis\n"
         "from genesis import SyntheticGenerator, GeneratorConfig, BackendType\n"
         "from genesis.backends import discover_backends, select_backend\n"
-        "elapsed = time.process_time() - t\n"
         "reg = discover_backends(); select_backend('torch'); select_backend('tensorflow')\n"
-        "print(json.dumps({'elapsed': elapsed, 'mods': [m for m in ('torch', 'tensorflow', 'keras', 'jax')"
+        "print(json.dumps({'mods': [m for m in ('torch', 'tensorflow', 'keras', 'jax')"
         " if m in sys.modules]}))"
     )
     assert proc.returncode == 0, proc.stderr
     result = json.loads(proc.stdout.strip().splitlines()[-1])
     assert result["mods"] == [], f"frameworks imported: {result['mods']}"
-    assert result["elapsed"] < 0.5, f"import genesis took {result['elapsed']:.3f}s"
 
 
 HIDE_FRAMEWORKS = """

@@ -11,8 +11,12 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
+
+if TYPE_CHECKING:
+    from genesis.backends import BackendRegistry
 
 SUITE_DIR = Path(__file__).parent / "suite"
 OPTION = "--genesis-backend"
@@ -100,6 +104,35 @@ def genesis_backend(genesis_backend_name: str, genesis_registry):  # type: ignor
         return genesis_registry.backend(genesis_backend_name)
     except BackendNotAvailableError as exc:
         pytest.fail(f"backend {genesis_backend_name!r} is not usable: {exc}", pytrace=False)
+
+
+#: The backend the parity tests compare with, unless it is the one under test.
+REFERENCE_BACKEND = "torch"
+
+
+@pytest.fixture
+def genesis_reference_backend_name(
+    genesis_backend_name: str, genesis_registry: BackendRegistry, method: str
+) -> str | None:
+    """Contract: the backend the parity tests compare the backend under test with, for ``method``.
+
+    ``method`` is the parity test's parameter (``"ctgan"``, ``"tvae"`` or
+    ``"timegan"``). The default is torch, or, when torch is the backend under
+    test or does not declare ``method``, the first other usable backend in
+    selection order that declares it; ``None`` when no such backend is
+    installed, and then the parity tests skip (there is nothing to compare
+    with). Override this fixture to compare with another backend.
+    """
+    from genesis.backends.registry import canonical_name
+
+    under_test = canonical_name(genesis_backend_name)
+    names = [
+        canonical_name(info.name)
+        for info in genesis_registry.available()
+        if method in info.capabilities
+    ]
+    names.sort(key=lambda name: name != REFERENCE_BACKEND)  # stable: selection order after it
+    return next((name for name in names if name != under_test), None)
 
 
 @pytest.fixture

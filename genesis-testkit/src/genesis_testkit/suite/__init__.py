@@ -7,6 +7,7 @@ A third party can run it with ``pytest --genesis-backend=NAME`` or subclass
 from genesis_testkit.suite.capabilities import CapabilityTests
 from genesis_testkit.suite.devices import DeviceTests
 from genesis_testkit.suite.methods import TabularMethodTests
+from genesis_testkit.suite.parity import ParityTests
 from genesis_testkit.suite.selection import SelectionTests
 from genesis_testkit.suite.timegan import TimeGANMethodTests
 
@@ -14,6 +15,7 @@ __all__ = [
     "CapabilityTests",
     "ConformanceSuite",
     "DeviceTests",
+    "ParityTests",
     "SelectionTests",
     "TabularMethodTests",
     "TimeGANMethodTests",
@@ -21,6 +23,11 @@ __all__ = [
 
 
 class ConformanceSuite(
-    SelectionTests, DeviceTests, CapabilityTests, TabularMethodTests, TimeGANMethodTests
+    SelectionTests,
+    DeviceTests,
+    CapabilityTests,
+    TabularMethodTests,
+    TimeGANMethodTests,
+    ParityTests,
 ):
     """Every conformance test, for one backend (named by ``genesis_backend_name``)."""
