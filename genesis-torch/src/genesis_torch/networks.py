@@ -57,6 +57,43 @@ class Generator(nn.Module):
             x = block(x)
         return self.output(x)
 
+    @torch.inference_mode()
+    def infer(self, *inputs: torch.Tensor) -> torch.Tensor:
+        """What :meth:`forward` computes in eval mode on ``concat(inputs)``, for large batches.
+
+        Sampling runs batches of tens of thousands of rows, where copying
+        activations costs as much as the matrix products. Here each block's batch
+        normalization (on its running statistics) is folded into its dense layer,
+        and the residual concatenations are never built: each dense layer's kernel
+        is split where its input's parts meet (newest features first, as
+        :class:`Residual` concatenates them) and meets each part on its own. The
+        result equals ``eval()`` then ``forward`` up to float32 rounding; the
+        module's mode is left as it is.
+        """
+        parts = list(inputs)
+        for block in self.residual:
+            norm = block.batchnorm
+            assert norm.running_mean is not None and norm.running_var is not None
+            scale = norm.weight / torch.sqrt(norm.running_var + norm.eps)
+            kernel = block.dense.weight * scale[:, None]
+            bias = (block.dense.bias - norm.running_mean) * scale + norm.bias
+            parts.insert(0, _dense_over_parts(parts, kernel, bias).relu_())
+        return _dense_over_parts(parts, self.output.weight, self.output.bias)
+
+
+def _dense_over_parts(
+    parts: list[torch.Tensor], kernel: torch.Tensor, bias: torch.Tensor
+) -> torch.Tensor:
+    """``concat(parts, dim=1) @ kernel.T + bias`` without building the concatenation."""
+    out, start = None, 0
+    for part in parts:
+        stop = start + part.shape[1]
+        weight = kernel[:, start:stop].T
+        out = torch.addmm(bias, part, weight) if out is None else out.addmm_(part, weight)
+        start = stop
+    assert out is not None
+    return out
+
 
 class Discriminator(nn.Module):
     """CTGAN critic with PacGAN packing.

@@ -432,19 +432,12 @@ class TorchCTGAN(_TorchModel):
 
     def _generate(self, noise: np.ndarray, cond: np.ndarray | None) -> np.ndarray:
         """Raw generator output for ``noise ⊕ cond`` in inference mode (BatchNorm frozen)."""
-        x = _to_tensor(noise, self.device)
+        inputs = [_to_tensor(noise, self.device)]
         if self.spec.cond_dim:
             if cond is None:
                 raise ValueError(f"cond is required: the model has cond_dim {self.spec.cond_dim}")
-            x = torch.cat([x, _to_tensor(cond, self.device)], dim=1)
-        was_training = self.generator_net.training
-        self.generator_net.eval()
-        try:
-            with torch.inference_mode():
-                raw = self.generator_net(x)
-            return raw.to("cpu", torch.float32).numpy()
-        finally:
-            self.generator_net.train(was_training)
+            inputs.append(_to_tensor(cond, self.device))
+        return self.generator_net.infer(*inputs).to("cpu", torch.float32).numpy()
 
 
 # --------------------------------------------------------------------------- TVAE

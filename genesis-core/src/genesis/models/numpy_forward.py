@@ -18,7 +18,7 @@ import numpy as np
 from genesis.models.spec import CTGANParams, ModelSpec, TVAEParams
 from genesis.models.weights import dense_names
 
-__all__ = ["ctgan_generator_forward", "tvae_decoder_forward"]
+__all__ = ["ctgan_generator_forward", "fold_batchnorm", "tvae_decoder_forward"]
 
 
 def _dense(weights: Mapping[str, np.ndarray], prefix: str, x: np.ndarray) -> np.ndarray:
@@ -28,19 +28,42 @@ def _dense(weights: Mapping[str, np.ndarray], prefix: str, x: np.ndarray) -> np.
     return out
 
 
-def _batchnorm_relu_inplace(
-    weights: Mapping[str, np.ndarray], prefix: str, x: np.ndarray, eps: float
-) -> np.ndarray:
-    """Apply inference-mode batch normalization, then ReLU, to ``x`` in place."""
+def fold_batchnorm(
+    kernel: np.ndarray,
+    bias: np.ndarray,
+    weights: Mapping[str, np.ndarray],
+    prefix: str,
+    eps: float,
+) -> tuple[np.ndarray, np.ndarray]:
+    """Fold inference-mode batch normalization ``prefix`` into the dense layer before it.
+
+    ``batchnorm(x @ kernel + bias)`` on the running statistics is
+    ``x @ (kernel * scale) + (bias - mean) * scale + beta`` with
+    ``scale = gamma / sqrt(variance + eps)``: one dense layer, no pass over its output.
+
+    Returns:
+        The folded ``(kernel, bias)``, float32.
+    """
     gamma = np.asarray(weights[f"{prefix}.gamma"], dtype=np.float32)
     beta = np.asarray(weights[f"{prefix}.beta"], dtype=np.float32)
     mean = np.asarray(weights[f"{prefix}.moving_mean"], dtype=np.float32)
     variance = np.asarray(weights[f"{prefix}.moving_variance"], dtype=np.float32)
     scale = gamma / np.sqrt(variance + np.float32(eps))
-    x -= mean
-    x *= scale
-    x += beta
-    return np.maximum(x, 0.0, out=x)
+    return kernel * scale, (bias - mean) * scale + beta
+
+
+def _dense_over_parts(parts: list[np.ndarray], kernel: np.ndarray, bias: np.ndarray) -> np.ndarray:
+    """``concatenate(parts, axis=1) @ kernel + bias`` without building the concatenation.
+
+    The kernel's rows are split where the parts meet: each part meets its own rows.
+    """
+    out = np.broadcast_to(bias, (parts[0].shape[0], bias.shape[0])).copy()
+    start = 0
+    for part in parts:
+        stop = start + part.shape[1]
+        out += part @ kernel[start:stop]
+        start = stop
+    return out
 
 
 def _as_input(array: np.ndarray, name: str, width: int) -> np.ndarray:
@@ -73,21 +96,30 @@ def ctgan_generator_forward(
     params = spec.params
     if not isinstance(params, CTGANParams):
         raise ValueError(f"expected a CTGAN spec, got method {spec.method!r}")
-    x = _as_input(noise, "noise", params.embedding_dim)
+    parts = [_as_input(noise, "noise", params.embedding_dim)]
     if spec.cond_dim:
         if cond is None:
             raise ValueError(f"cond is required: the model has cond_dim {spec.cond_dim}")
         c = _as_input(cond, "cond", spec.cond_dim)
-        if c.shape[0] != x.shape[0]:
-            raise ValueError(f"noise has {x.shape[0]} rows but cond has {c.shape[0]}")
-        x = np.concatenate([x, c], axis=1)
+        if c.shape[0] != parts[0].shape[0]:
+            raise ValueError(f"noise has {parts[0].shape[0]} rows but cond has {c.shape[0]}")
+        parts.append(c)
+    # Each residual block's input is concat([h_i, ..., h_1, noise, cond]): the parts
+    # are kept apart, newest first, and each dense layer meets them one by one.
     for i in range(len(params.generator_dim)):
-        h = _dense(weights, f"generator.residual.{i}.dense", x)
-        h = _batchnorm_relu_inplace(
-            weights, f"generator.residual.{i}.batchnorm", h, params.batchnorm_eps
+        kernel, bias = (
+            np.asarray(weights[name], dtype=np.float32)
+            for name in dense_names(f"generator.residual.{i}.dense")
         )
-        x = np.concatenate([h, x], axis=1)
-    return _dense(weights, "generator.output", x)
+        kernel, bias = fold_batchnorm(
+            kernel, bias, weights, f"generator.residual.{i}.batchnorm", params.batchnorm_eps
+        )
+        h = _dense_over_parts(parts, kernel, bias)
+        parts.insert(0, np.maximum(h, 0.0, out=h))
+    kernel, bias = (
+        np.asarray(weights[name], dtype=np.float32) for name in dense_names("generator.output")
+    )
+    return _dense_over_parts(parts, kernel, bias)
 
 
 def tvae_decoder_forward(
