@@ -10,7 +10,9 @@ import pytest
 
 from genesis import SyntheticGenerator
 from genesis.errors import MethodNotSupportedError
+from genesis.models.timegan import TimeGANParams
 from genesis_testkit import tiny_table
+from genesis_testkit.suite.timegan import long_frame
 
 HIDE_FRAMEWORKS = """
 import importlib.abc, sys
@@ -25,11 +27,14 @@ sys.meta_path.insert(0, Hide())
 
 @pytest.mark.parametrize("method", ["ctgan", "tvae"])
 def test_saved_model_samples_without_any_framework(method, tmp_path):
-    gen = SyntheticGenerator(method=method, backend="torch", epochs=3, batch_size=40, seed=0,
-                             verbose=False).fit(tiny_table(missing=True))
+    gen = SyntheticGenerator(
+        method=method, backend="torch", epochs=3, batch_size=40, seed=0, verbose=False
+    ).fit(tiny_table(missing=True))
     model = gen.save(tmp_path / "model.genesis")
     out = tmp_path / "rows.json"
-    code = HIDE_FRAMEWORKS + f"""
+    code = (
+        HIDE_FRAMEWORKS
+        + f"""
 from genesis import SyntheticGenerator
 gen = SyntheticGenerator.load({str(model)!r})
 assert gen.backend.name == "numpy", gen.backend.name
@@ -37,19 +42,85 @@ gen.sample(400, seed=11).to_json({str(out)!r}, orient="split", date_format="iso"
 gen.sample(50, conditions={{"city": "Porto"}}, seed=1)
 assert "torch" not in sys.modules and "tensorflow" not in sys.modules
 """
+    )
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=300)
     assert proc.returncode == 0, proc.stderr
     numpy_rows = pd.read_json(out, orient="split")
     torch_rows = gen.sample(400, seed=11)
     for column in ["city", "member", "plan", "age"]:
-        assert numpy_rows[column].astype(str).tolist() == torch_rows[column].astype(str).tolist(), column
-    pd.testing.assert_series_equal(numpy_rows["income"], torch_rows["income"], rtol=1e-5, check_dtype=False)
+        assert numpy_rows[column].astype(str).tolist() == torch_rows[column].astype(str).tolist(), (
+            column
+        )
+    pd.testing.assert_series_equal(
+        numpy_rows["income"], torch_rows["income"], rtol=1e-5, check_dtype=False
+    )
 
 
 def test_numpy_backend_refuses_to_train(tmp_path):
-    path = SyntheticGenerator(method="tvae", backend="torch", epochs=1, batch_size=40, seed=0,
-                              verbose=False).fit(tiny_table()).save(tmp_path / "m.genesis")
+    path = (
+        SyntheticGenerator(
+            method="tvae", backend="torch", epochs=1, batch_size=40, seed=0, verbose=False
+        )
+        .fit(tiny_table())
+        .save(tmp_path / "m.genesis")
+    )
     gen = SyntheticGenerator.load(path, backend="numpy")
     assert len(gen.sample(10)) == 10
     with pytest.raises(MethodNotSupportedError, match=r"pip install genesis-core\[torch\]"):
         gen.fit(tiny_table(), resume=True)
+
+
+def test_saved_timegan_samples_without_any_framework(tmp_path):
+    """A long-format TimeGAN trained on torch: numpy alone samples the same sequences."""
+    gen = SyntheticGenerator(
+        method="timegan",
+        backend="torch",
+        seq_len=6,
+        iterations=5,
+        seed=0,
+        verbose=False,
+        timegan=TimeGANParams(hidden_dim=6, num_layers=2, batch_size=8),
+    ).fit(long_frame(), entity_column="id", order_column="day")
+    model = gen.save(tmp_path / "timegan.genesis")
+    out = tmp_path / "sequences.json"
+    code = (
+        HIDE_FRAMEWORKS
+        + f"""
+from genesis import SyntheticGenerator
+gen = SyntheticGenerator.load({str(model)!r})
+assert gen.backend.name == "numpy", gen.backend.name
+gen.sample(7, seed=5).to_json({str(out)!r}, orient="split")
+assert "torch" not in sys.modules and "tensorflow" not in sys.modules
+"""
+    )
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=300)
+    assert proc.returncode == 0, proc.stderr
+    numpy_rows = pd.read_json(out, orient="split")
+    torch_rows = gen.sample(7, seed=5)
+    assert list(numpy_rows.columns) == list(torch_rows.columns)
+    assert len(numpy_rows) == len(torch_rows) == 7 * 6
+    pd.testing.assert_series_equal(
+        numpy_rows["price"], torch_rows["price"], atol=0.02, check_dtype=False
+    )
+    for column in ["day", "volume", "state"]:
+        mismatch = (numpy_rows[column].astype(str) != torch_rows[column].astype(str)).mean()
+        assert mismatch <= 0.05, (column, mismatch)
+
+
+def test_numpy_backend_refuses_to_train_timegan(tmp_path):
+    path = (
+        SyntheticGenerator(
+            method="timegan",
+            backend="torch",
+            iterations=2,
+            seed=0,
+            verbose=False,
+            timegan=TimeGANParams(hidden_dim=4, num_layers=1, batch_size=8, seq_len=5),
+        )
+        .fit(long_frame(), entity_column="id", order_column="day")
+        .save(tmp_path / "t.genesis")
+    )
+    gen = SyntheticGenerator.load(path, backend="numpy")
+    assert gen.sample(3).shape[0] == 3 * 5
+    with pytest.raises(MethodNotSupportedError, match=r"pip install genesis-core\[torch\]"):
+        gen.fit(long_frame(), entity_column="id", order_column="day")

@@ -556,7 +556,8 @@ class SyntheticGenerator:
         config = config.replace(backend=backend if backend is not None else BackendType.AUTO)
         registry = _registry_for_loading(config.backend, registry)
         gen = cls(config=config, registry=registry, **options)
-        gen._require_capability()
+        if not gen._backend.supports(inference_capability(gen.method)):
+            gen._require_capability()
         from genesis.timeseries.model import TimeGANModel
 
         gen._fitted = TimeGANModel.from_document(

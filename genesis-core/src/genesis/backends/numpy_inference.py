@@ -1,14 +1,15 @@
 """Sampling a saved model with numpy alone: the inference-only ``numpy`` backend.
 
 A model file holds framework-neutral weights (:mod:`genesis.models.weights`),
-so a trained CTGAN or TVAE can sample where no deep-learning framework can be
+so a trained CTGAN, TVAE or TimeGAN can sample where no deep-learning framework can be
 installed. This backend is part of genesis-core and is not an entry point: it
 takes no part in automatic selection (it cannot train). It is used by
 :meth:`genesis.SyntheticGenerator.load` when asked for ``backend="numpy"``, or
 when no training backend is installed at all.
 
-Its capabilities are ``inference:ctgan`` and ``inference:tvae``: loading and
-sampling work, ``fit`` raises :class:`~genesis.errors.MethodNotSupportedError`.
+Its capabilities are ``inference:ctgan``, ``inference:tvae`` and
+``inference:timegan``: loading and sampling work, ``fit`` raises
+:class:`~genesis.errors.MethodNotSupportedError`.
 """
 
 from __future__ import annotations
@@ -25,9 +26,14 @@ from genesis.errors import MethodNotSupportedError
 from genesis.markers import hookimpl
 from genesis.models.spec import ModelSpec
 
-__all__ = ["NAME", "NumpyInferencePlugin", "inference_capability", "numpy_inference_registry"]
+__all__ = [
+    "INFERENCE_METHODS",
+    "NAME", "NumpyInferencePlugin", "inference_capability", "numpy_inference_registry"]
 
 NAME = "numpy"
+
+#: The methods whose saved models this backend samples.
+INFERENCE_METHODS = ("ctgan", "tvae", "timegan")
 
 
 def inference_capability(method: str) -> str:
@@ -37,7 +43,11 @@ def inference_capability(method: str) -> str:
 
 @dataclass
 class NumpyModel:
-    """A spec and its weights; the forward pass is :mod:`genesis.models.numpy_forward`."""
+    """A spec and its weights.
+
+    The forward passes are :mod:`genesis.models.numpy_forward` (CTGAN, TVAE) and
+    :func:`genesis.models.timegan.numpy_generate` (TimeGAN).
+    """
 
     spec: ModelSpec
     weights: dict[str, np.ndarray]
@@ -54,7 +64,7 @@ class NumpyInferencePlugin:
             priority=10_000,
             available=True,
             install_command="pip install genesis-core",
-            capabilities=frozenset(inference_capability(m) for m in ("ctgan", "tvae")),
+            capabilities=frozenset(inference_capability(m) for m in INFERENCE_METHODS),
             framework="numpy",
             framework_version=np.__version__,
             plugin_version=__version__,
@@ -80,9 +90,12 @@ class NumpyInferencePlugin:
 
     @hookimpl
     def genesis_generate(self, model: NumpyModel, noise: np.ndarray, cond: np.ndarray | None) -> np.ndarray:
-        """The generator (CTGAN) or decoder (TVAE) forward pass in numpy."""
+        """The generator (CTGAN), decoder (TVAE) or generator-supervisor-recovery (TimeGAN) in numpy."""
         from genesis.models.numpy_forward import ctgan_generator_forward, tvae_decoder_forward
+        from genesis.models.timegan import TimeGANParams, numpy_generate
 
+        if isinstance(model.spec.params, TimeGANParams):
+            return numpy_generate(model.spec.params, model.weights, noise)
         if model.spec.method == "ctgan":
             return ctgan_generator_forward(model.spec, model.weights, noise, cond)
         return tvae_decoder_forward(model.spec, model.weights, noise)
@@ -95,9 +108,13 @@ class NumpyInferencePlugin:
     @hookimpl
     def genesis_set_weights(self, model: NumpyModel, weights: dict[str, np.ndarray]) -> bool:
         """Keep float32 copies of ``weights``."""
+        from genesis.models.timegan import TimeGANParams, validate_sequence_weights
         from genesis.models.weights import validate_weights
 
-        validate_weights(model.spec, weights)
+        if isinstance(model.spec.params, TimeGANParams):
+            validate_sequence_weights(model.spec, weights)
+        else:
+            validate_weights(model.spec, weights)
         model.weights = {k: np.asarray(v, dtype=np.float32) for k, v in weights.items()}
         return True
 
