@@ -64,3 +64,20 @@ def test_sample_before_fit(make_registry, no_env):
     gen = SyntheticGenerator(method="ctgan", registry=make_registry(FakeBackendPlugin("bare", 10)))
     with pytest.raises(NotFittedError):
         gen.sample(10)
+
+
+def test_precision_is_validated_and_checked_against_capabilities(make_registry, no_env):
+    from genesis import GeneratorConfig, SyntheticGenerator
+    from genesis.errors import ConfigurationError, MethodNotSupportedError
+
+    assert GeneratorConfig().precision == "float32"
+    assert GeneratorConfig(precision=" BFloat16 ").precision == "bfloat16"
+    with pytest.raises(ConfigurationError, match="Unknown precision 'fp8'.*float32, bfloat16"):
+        GeneratorConfig(precision="fp8")
+    with pytest.raises(ConfigurationError, match="applies to ctgan and tvae"):
+        GeneratorConfig(method="timegan", precision="bfloat16")
+
+    registry = make_registry(FakeBackendPlugin("bare", 10, capabilities=frozenset({"ctgan"})))
+    gen = SyntheticGenerator(method="ctgan", registry=registry, precision="bfloat16")
+    with pytest.raises(MethodNotSupportedError, match="does not declare 'precision:bfloat16'"):
+        gen.fit(pd.DataFrame({"a": [1.0, 2.0, 3.0]}))

@@ -15,6 +15,7 @@ import pandas as pd
 from genesis._version import __version__
 from genesis.backends.backend import Backend
 from genesis.backends.numpy_inference import NAME as NUMPY_BACKEND
+from genesis.backends.info import precision_capability
 from genesis.backends.numpy_inference import inference_capability, numpy_inference_registry
 from genesis.backends.devices import resolve_device
 from genesis.backends.info import BackendType, RuntimeOptions
@@ -182,6 +183,13 @@ class SyntheticGenerator:
                 f"(it declares: {', '.join(sorted(self._backend.info.capabilities)) or 'nothing'}). "
                 "Choose a backend whose capabilities include it; `genesis backends` lists them."
             )
+        precision = self.config.precision
+        if precision != "float32" and not self._backend.supports(precision_capability(precision)):
+            raise MethodNotSupportedError(
+                f"The {self._backend.name!r} backend does not train in precision {precision!r} "
+                f"(it does not declare {precision_capability(precision)!r}); use "
+                "precision='float32' or a backend that declares it (`genesis backends`)."
+            )
 
     def _require_fitted(self) -> _Fitted | TimeGANModel:
         if self._fitted is None:
@@ -193,6 +201,7 @@ class SyntheticGenerator:
             device=resolve_device(self._backend, self.config.device),
             seed=self.config.seed,
             num_threads=self.config.num_threads,
+            precision=self.config.precision,
         )
 
     # -------------------------------------------------------------------- fit

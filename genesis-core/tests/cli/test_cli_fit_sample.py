@@ -112,3 +112,29 @@ def test_parquet_out_keeps_dtypes_and_quiet_prints_nothing(genesis, model_file, 
     assert run.stdout == "" and run.stderr == ""
     rows = pd.read_parquet(out)
     assert len(rows) == 10 and rows["member"].dtype == bool and rows["group"].dtype.kind == "i"
+
+
+def test_fit_in_mixed_precision_with_threads_is_saved_in_the_model(genesis, table_csv, tmp_path):
+    out = tmp_path / "mixed.genesis"
+
+    run = genesis(
+        "fit", table_csv, "--method", "tvae", "--epochs", "1", "--backend", "torch",
+        "--precision", "bfloat16", "--threads", "1", "-o", out,
+    )
+
+    assert run.returncode == 0, run.stderr
+    config = read_model_file(out).document["config"]
+    assert (config["precision"], config["num_threads"]) == ("bfloat16", 1)
+
+
+def test_mixed_precision_on_a_backend_without_it_is_one_line(genesis, table_csv, tmp_path):
+    out = tmp_path / "never.genesis"
+
+    run = genesis(
+        "fit", table_csv, "--method", "ctgan", "--epochs", "1", "--backend", "tensorflow",
+        "--precision", "bfloat16", "-o", out,
+    )
+
+    assert run.returncode == 1
+    assert "does not declare 'precision:bfloat16'" in run.stderr
+    assert not out.exists()

@@ -41,6 +41,7 @@ CAPABILITIES: frozenset[str] = frozenset(
         "timegan_metric_classifier",
         "timegan_metric_predictor",
         "save_load",
+        "precision:bfloat16",
     }
 )
 

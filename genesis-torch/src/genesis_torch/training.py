@@ -12,6 +12,11 @@ in the condition vector) is turned into index tensors once, at build time: one
 training step runs a fixed number of tensor operations, whatever the number of
 columns (all one-hot spans are activated together, see :class:`_Segments`).
 
+Precision: with ``RuntimeOptions.precision="bfloat16"`` the networks' forward
+passes in a training step run under :func:`torch.autocast` (matrix products in
+bfloat16) and their outputs are cast back to float32 before any activation or
+loss; weights, gradients and Adam's state stay float32. Sampling is float32.
+
 Threads: torch's intra-op thread count is process-wide. A model sets it to its own
 count (``RuntimeOptions.num_threads``, else :data:`DEFAULT_NUM_THREADS`) for the
 duration of each ``train_step`` and restores the caller's value afterwards.
@@ -237,6 +242,7 @@ class _TorchModel:
     num_threads: int
     sample_threads: int | None
     slots: dict[str, _Slot]
+    mixed: bool
 
     def _setup(self, spec: ModelSpec, options: RuntimeOptions) -> None:
         self.spec = spec
@@ -247,6 +253,17 @@ class _TorchModel:
         if self.num_threads < 1:
             raise ConfigurationError(f"num_threads must be at least 1, got {options.num_threads}")
         self.sample_threads = None if options.num_threads is None else self.num_threads
+        if options.precision not in ("float32", "bfloat16"):
+            raise ConfigurationError(
+                f"the torch backend trains in float32 or bfloat16, not {options.precision!r}"
+            )
+        self.mixed = options.precision == "bfloat16"
+
+    def _forward(self) -> contextlib.AbstractContextManager[None]:
+        """The context of a training forward pass: bfloat16 autocast in mixed precision."""
+        if not self.mixed:
+            return contextlib.nullcontext()
+        return torch.autocast(device_type=self.device.type, dtype=torch.bfloat16)
 
     @contextlib.contextmanager
     def _threads(self, count: int | None) -> Iterator[None]:
@@ -377,10 +394,12 @@ class TorchCTGAN(_TorchModel):
         packs = real.shape[0] // pac
         alpha = torch.rand(packs, 1, 1, generator=self.rng, device=self.device)
         mixed = torch.lerp(fake, real, alpha.expand(packs, pac, 1).reshape(-1, 1))
-        scores, grad = self.discriminator.score_with_input_gradient(
-            torch.cat([real, fake, mixed]), self.rng, gradient_from=2 * packs
-        )
+        with self._forward():
+            scores, grad = self.discriminator.score_with_input_gradient(
+                torch.cat([real, fake, mixed]), self.rng, gradient_from=2 * packs
+            )
         assert grad is not None
+        scores, grad = scores.float(), grad.float()
         penalty = ((grad.norm(2, dim=1) - 1.0) ** 2).mean()
         score_real, score_fake = scores[:packs], scores[packs : 2 * packs]
         return score_fake.mean() - score_real.mean() + self.params.gradient_penalty * penalty
@@ -406,19 +425,22 @@ class TorchCTGAN(_TorchModel):
         for step in range(real_all.shape[0]):
             cond = cond_all[step]
             with torch.no_grad():
-                raw = g_net(torch.cat([self._noise(cond.shape[0]), cond], dim=1))
-                fake = torch.cat([self.activate(raw), cond], dim=1)
+                with self._forward():
+                    raw = g_net(torch.cat([self._noise(cond.shape[0]), cond], dim=1))
+                fake = torch.cat([self.activate(raw.float()), cond], dim=1)
             loss_d = self._critic_loss(torch.cat([real_all[step], cond], dim=1), fake)
             self.optimizer_d.zero_grad(set_to_none=True)
             loss_d.backward()
             self.optimizer_d.step()
             loss_d_sum += loss_d.detach()
 
-        raw = g_net(torch.cat([self._noise(gen_cond.shape[0]), gen_cond], dim=1))
+        with self._forward():
+            raw = g_net(torch.cat([self._noise(gen_cond.shape[0]), gen_cond], dim=1)).float()
         fake = torch.cat([self.activate(raw), gen_cond], dim=1)
         d_net.requires_grad_(False)  # no critic weight gradients in the generator step
         try:
-            score = d_net(fake, self.rng)
+            with self._forward():
+                score = d_net(fake, self.rng).float()
         finally:
             d_net.requires_grad_(True)
         loss_g = -score.mean() + self.conditional_loss(raw, gen_cond, gen_mask)
@@ -491,10 +513,13 @@ class TorchTVAE(_TorchModel):
         params = self.params
         real = _to_tensor(batch.real, self.device)
         rows = real.shape[0]
-        mu, logvar = self.encoder(real)
+        with self._forward():
+            mu, logvar = self.encoder(real)
+        mu, logvar = mu.float(), logvar.float()
         eps = torch.randn(mu.shape, generator=self.rng, device=self.device)
         z = mu + eps * torch.exp(0.5 * logvar)
-        raw = self.decoder(z)
+        with self._forward():
+            raw = self.decoder(z).float()
         kl = -0.5 * torch.sum(1.0 + logvar - mu**2 - logvar.exp())
         loss = (params.loss_factor * self._reconstruction_loss(raw, real) + kl) / rows
         self.optimizer.zero_grad(set_to_none=True)

@@ -10,7 +10,13 @@ Example:
 
 from genesis.backends.backend import Backend
 from genesis.backends.devices import DEVICE_KINDS, get_device
-from genesis.backends.info import BackendInfo, BackendType, Capability, RuntimeOptions
+from genesis.backends.info import (
+    BackendInfo,
+    BackendType,
+    Capability,
+    RuntimeOptions,
+    precision_capability,
+)
 from genesis.backends.plugin_manager import (
     ENTRY_POINT_GROUP,
     PluginFailure,
@@ -46,5 +52,6 @@ __all__ = [
     "discover_backends",
     "get_device",
     "make_plugin_manager",
+    "precision_capability",
     "select_backend",
 ]

@@ -5,7 +5,7 @@ from __future__ import annotations
 import enum
 from dataclasses import dataclass, field
 
-__all__ = ["BackendInfo", "BackendType", "Capability", "RuntimeOptions"]
+__all__ = ["BackendInfo", "BackendType", "Capability", "RuntimeOptions", "precision_capability"]
 
 
 class BackendType(str, enum.Enum):
@@ -35,6 +35,13 @@ class Capability:
     TVAE = "tvae"
     TIMEGAN = "timegan"
     SAVE_LOAD = "save_load"
+    #: trains CTGAN and TVAE in mixed precision (``RuntimeOptions.precision="bfloat16"``).
+    PRECISION_BFLOAT16 = "precision:bfloat16"
+
+
+def precision_capability(precision: str) -> str:
+    """The capability that says a backend trains in ``precision`` (``"precision:bfloat16"``)."""
+    return f"precision:{precision}"
 
 
 @dataclass(frozen=True)
@@ -75,8 +82,13 @@ class RuntimeOptions:
             ``None`` for a nondeterministic run.
         num_threads: intra-op threads the framework may use; ``None`` keeps the
             backend's default policy.
+        precision: ``"float32"``, or ``"bfloat16"`` for mixed precision in training
+            (matrix products in bfloat16, weights, optimizer state and losses in
+            float32). Only asked of a backend that declares the capability
+            ``precision_capability("bfloat16")``; sampling is float32 either way.
     """
 
     device: str = "cpu"
     seed: int | None = None
     num_threads: int | None = None
+    precision: str = "float32"

@@ -8,10 +8,12 @@ import pandas as pd
 import pytest
 
 from genesis import SyntheticGenerator
+from genesis.backends import precision_capability
 from genesis.errors import (
     ConfigurationError,
     DataValidationError,
     GenesisError,
+    MethodNotSupportedError,
     ModelFileError,
     UnknownColumnError,
     UnknownValueError,
@@ -137,3 +139,23 @@ class TabularMethodTests:
         gen_city_missing = out["city"].isna().mean()
         assert 0.0 <= gen_city_missing < 1.0
         assert set(out["city"].dropna()) <= {"Lisbon", "Porto", "Faro"}
+
+    @each_method
+    @requires_capability("{method}")
+    def test_mixed_precision_trains_or_raises_the_documented_error(self, genesis_backend, method):
+        """``precision="bfloat16"``: trained, seeded and distinct from float32 where the
+        backend declares ``precision:bfloat16``; the documented error where it does not."""
+        df = tiny_table()
+        mixed = _small(method, genesis_backend.name, precision="bfloat16")
+        if not genesis_backend.supports(precision_capability("bfloat16")):
+            with pytest.raises(MethodNotSupportedError, match="precision"):
+                mixed.fit(df)
+            assert not mixed.is_fitted
+            return
+        out = mixed.fit(df).sample(200, seed=1)
+        assert list(out.columns) == list(df.columns) and out.dtypes.equals(df.dtypes)
+        assert np.isfinite(mixed.loss_history.drop(columns="epoch").to_numpy()).all()
+        again = _small(method, genesis_backend.name, precision="bfloat16").fit(df)
+        pd.testing.assert_frame_equal(again.sample(200, seed=1), out)
+        full = _small(method, genesis_backend.name).fit(df)
+        assert not full.sample(200, seed=1).equals(out), "bfloat16 trained exactly as float32"
