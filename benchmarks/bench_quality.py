@@ -57,7 +57,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     )
     add_data_args(parser)
     add_common_args(parser)
-    add_thread_args(parser)
+    add_thread_args(parser, precision=True)
     parser.add_argument("--epochs", type=int, default=None, help="epochs per fit (default 300)")
     parser.add_argument("--no-peer", action="store_true", help="measure Genesis only")
     args = parser.parse_args(argv)
@@ -158,6 +158,7 @@ def main(argv: list[str] | None = None) -> int:
                         seed,
                         args.genesis_threads,
                         sample_rows=n_synth,
+                        precision=args.genesis_precision,
                     )
                 if run.get("status") == "ok":
                     synthetic = run.pop("synthetic")

@@ -47,7 +47,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     )
     add_data_args(parser)
     add_common_args(parser)
-    add_thread_args(parser)
+    add_thread_args(parser, precision=True)
     parser.add_argument(
         "--epochs",
         type=lambda s: [int(x) for x in s.split(",")],
@@ -104,7 +104,14 @@ def interleaved(
         )
         ours.append(
             try_isolated(
-                workers.fit_genesis, method, "torch", spec, epochs, seed, args.genesis_threads
+                workers.fit_genesis,
+                method,
+                "torch",
+                spec,
+                epochs,
+                seed,
+                args.genesis_threads,
+                precision=args.genesis_precision,
             )
         )
         print(

@@ -159,14 +159,25 @@ def parse_threads(value: str) -> int | None:
     return n
 
 
-def add_thread_args(parser: argparse.ArgumentParser, *, peer: bool = True) -> None:
-    """``--genesis-threads`` (default 1) and ``--peer-threads`` (default: torch's default)."""
+def add_thread_args(
+    parser: argparse.ArgumentParser, *, peer: bool = True, precision: bool = False
+) -> None:
+    """``--genesis-threads`` (default 1), ``--peer-threads`` (default: torch's default) and,
+    for the scripts that train on torch, ``--genesis-precision`` (default float32)."""
     parser.add_argument(
         "--genesis-threads",
         type=parse_threads,
         default=1,
         help="Genesis num_threads (int, or 'default' for the backend's policy); default 1",
     )
+    if precision:
+        parser.add_argument(
+            "--genesis-precision",
+            choices=("float32", "bfloat16"),
+            default="float32",
+            help="Genesis training precision (bfloat16: mixed precision on torch); "
+            "default float32",
+        )
     if peer:
         parser.add_argument(
             "--peer-threads",

@@ -158,6 +158,7 @@ def fit_genesis(
     *,
     sample_rows: int | None = None,
     save_path: str | None = None,
+    precision: str = "float32",
 ) -> dict[str, Any]:
     """Fit Genesis's CTGAN or TVAE on ``backend`` (CPU), time ``fit`` and each epoch.
 
@@ -181,6 +182,7 @@ def fit_genesis(
             seed=seed,
             verbose=False,
             num_threads=threads,
+            precision=precision,
         )
     except BackendNotAvailableError as exc:
         return {"status": "not installed", "error": str(exc)}
@@ -201,6 +203,7 @@ def fit_genesis(
         "seconds": seconds,
         "epoch_seconds": [b - a for a, b in itertools.pairwise(edges)],
         "rows": len(table.train),
+        "precision": precision,
         "threads": read_threads(set_by),
     }
     if sample_rows:
