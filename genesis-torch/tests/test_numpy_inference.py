@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import subprocess
 import sys
+from pathlib import Path
 
 import pandas as pd
 import pytest
@@ -25,27 +26,40 @@ sys.meta_path.insert(0, Hide())
 """
 
 
+def _sample_with_numpy_alone(model: Path, tmp_path: Path, sample: str, *more: str) -> pd.DataFrame:
+    """Load ``model`` in a process where torch and tensorflow cannot be imported.
+
+    Checks that the numpy backend was chosen and no framework was imported; runs the
+    calls ``more`` too, and returns the frame the call ``sample`` gave.
+    """
+    out = tmp_path / "numpy-rows.json"
+    code = HIDE_FRAMEWORKS + "\n".join(
+        [
+            "from genesis import SyntheticGenerator",
+            f"gen = SyntheticGenerator.load({str(model)!r})",
+            'assert gen.backend.name == "numpy", gen.backend.name',
+            f"{sample}.to_json({str(out)!r}, orient='split', date_format='iso')",
+            *more,
+            'assert "torch" not in sys.modules and "tensorflow" not in sys.modules',
+        ]
+    )
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=300)
+    assert proc.returncode == 0, proc.stderr
+    return pd.read_json(out, orient="split")
+
+
 @pytest.mark.parametrize("method", ["ctgan", "tvae"])
 def test_saved_model_samples_without_any_framework(method, tmp_path):
     gen = SyntheticGenerator(
         method=method, backend="torch", epochs=3, batch_size=40, seed=0, verbose=False
     ).fit(tiny_table(missing=True))
     model = gen.save(tmp_path / "model.genesis")
-    out = tmp_path / "rows.json"
-    code = (
-        HIDE_FRAMEWORKS
-        + f"""
-from genesis import SyntheticGenerator
-gen = SyntheticGenerator.load({str(model)!r})
-assert gen.backend.name == "numpy", gen.backend.name
-gen.sample(400, seed=11).to_json({str(out)!r}, orient="split", date_format="iso")
-gen.sample(50, conditions={{"city": "Porto"}}, seed=1)
-assert "torch" not in sys.modules and "tensorflow" not in sys.modules
-"""
+    numpy_rows = _sample_with_numpy_alone(
+        model,
+        tmp_path,
+        "gen.sample(400, seed=11)",
+        'gen.sample(50, conditions={"city": "Porto"}, seed=1)',
     )
-    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=300)
-    assert proc.returncode == 0, proc.stderr
-    numpy_rows = pd.read_json(out, orient="split")
     torch_rows = gen.sample(400, seed=11)
     for column in ["city", "member", "plan", "age"]:
         assert numpy_rows[column].astype(str).tolist() == torch_rows[column].astype(str).tolist(), (
@@ -82,20 +96,7 @@ def test_saved_timegan_samples_without_any_framework(tmp_path):
         timegan=TimeGANParams(hidden_dim=6, num_layers=2, batch_size=8),
     ).fit(long_frame(), entity_column="id", order_column="day")
     model = gen.save(tmp_path / "timegan.genesis")
-    out = tmp_path / "sequences.json"
-    code = (
-        HIDE_FRAMEWORKS
-        + f"""
-from genesis import SyntheticGenerator
-gen = SyntheticGenerator.load({str(model)!r})
-assert gen.backend.name == "numpy", gen.backend.name
-gen.sample(7, seed=5).to_json({str(out)!r}, orient="split")
-assert "torch" not in sys.modules and "tensorflow" not in sys.modules
-"""
-    )
-    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=300)
-    assert proc.returncode == 0, proc.stderr
-    numpy_rows = pd.read_json(out, orient="split")
+    numpy_rows = _sample_with_numpy_alone(model, tmp_path, "gen.sample(7, seed=5)")
     torch_rows = gen.sample(7, seed=5)
     assert list(numpy_rows.columns) == list(torch_rows.columns)
     assert len(numpy_rows) == len(torch_rows) == 7 * 6
