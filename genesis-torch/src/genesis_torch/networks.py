@@ -219,6 +219,13 @@ class TVAEDecoder(nn.Module):
             z = torch.relu(layer(z))
         return self.output(z)
 
+    @torch.inference_mode()
+    def infer(self, z: torch.Tensor) -> torch.Tensor:
+        """:meth:`forward` for large sampling batches: the activations are applied in place."""
+        for layer in self.hidden:
+            z = torch.addmm(layer.bias, z, layer.weight.T).relu_()
+        return torch.addmm(self.output.bias, z, self.output.weight.T)
+
 
 @torch.no_grad()
 def init_weights(module: nn.Module, generator: torch.Generator) -> None:

@@ -531,15 +531,7 @@ class TorchTVAE(_TorchModel):
 
     def _generate(self, noise: np.ndarray, cond: np.ndarray | None) -> np.ndarray:
         """Raw decoder output for the latent vectors ``noise`` (``cond`` is ignored)."""
-        z = _to_tensor(noise, self.device)
-        was_training = self.decoder.training
-        self.decoder.eval()
-        try:
-            with torch.inference_mode():
-                raw = self.decoder(z)
-            return raw.to("cpu", torch.float32).numpy()
-        finally:
-            self.decoder.train(was_training)
+        return self.decoder.infer(_to_tensor(noise, self.device)).to("cpu", torch.float32).numpy()
 
 
 def build_model(spec: ModelSpec, options: RuntimeOptions) -> TorchCTGAN | TorchTVAE:
