@@ -65,7 +65,7 @@ def test_frame_round_trip_keeps_columns_dtypes_and_values(long_frame):
     assert list(back.columns) == list(long_frame.columns)
     expected = long_frame.sort_values(["id", "t"]).reset_index(drop=True)
     assert back["id"].tolist() == np.repeat(np.arange(5), 10).tolist()  # fresh ids
-    assert back["t"].tolist() == list(range(10)) * 5  # step index
+    assert back["t"].tolist() == list(range(0, 100, 10)) * 5  # first value, then its spacing
     np.testing.assert_allclose(back["price"], expected["price"], rtol=1e-5)
     assert back["count"].tolist() == expected["count"].tolist()
     assert back["open"].tolist() == expected["open"].tolist()
@@ -166,3 +166,40 @@ def test_transform_refuses_other_columns_and_unseen_categories(long_frame):
     changed.loc[0, "open"] = "maybe"
     with pytest.raises(DataValidationError, match="never saw"):
         t.transform(changed)
+
+
+@pytest.mark.parametrize(
+    ("order", "expected"),
+    [
+        (
+            pd.Series(pd.date_range("2021-03-01", periods=6, freq="7D", tz="America/Chicago")),
+            list(pd.date_range("2021-03-01", periods=4, freq="7D", tz="America/Chicago")),
+        ),
+        (
+            pd.Series(pd.to_timedelta(np.arange(6) * 90, unit="s")),
+            list(pd.to_timedelta([0, 90, 180, 270], unit="s")),
+        ),
+        (pd.Series(np.arange(6) * 0.5 + 3.0), [3.0, 3.5, 4.0, 4.5]),
+        (pd.Series([f"step {i}" for i in range(6)]), [0, 1, 2, 3]),
+    ],
+    ids=["dates-with-zone", "durations", "floats", "text"],
+)
+def test_generated_order_column_starts_and_steps_like_the_data(order, expected):
+    frame = pd.DataFrame({"id": ["a"] * 6, "when": order, "x": np.arange(6.0)}).iloc[::-1]
+    t = SequenceTransformer(seq_len=4).fit(frame, entity_column="id", order_column="when")
+    again = SequenceTransformer.from_state(t.to_state())
+
+    for transformer in (t, again):
+        back = transformer.inverse_transform(np.zeros((2, 4, 1), dtype=np.float32))
+        assert back["when"].tolist() == expected * 2
+        if not isinstance(expected[0], int):
+            assert back["when"].dtype == order.dtype
+
+
+def test_order_step_is_the_median_spacing_within_sequences():
+    frame = pd.DataFrame(
+        {"id": ["a"] * 4 + ["b"] * 4, "day": [100, 101, 102, 110, 0, 1, 2, 3], "x": np.arange(8.0)}
+    )
+    t = SequenceTransformer(seq_len=3).fit(frame, entity_column="id", order_column="day")
+    back = t.inverse_transform(np.zeros((1, 3, 1), dtype=np.float32))
+    assert back["day"].tolist() == [0, 1, 2]  # the jump 102 -> 110 and the gap between ids ignored

@@ -19,7 +19,11 @@ format as the input. Scaled values are clipped to [0, 1] and mapped back
 (integers rounded, dtypes restored); each one-hot block becomes its argmax
 category. A DataFrame comes back long-format with fresh entity ids ``0 .. n-1``
 in the entity column (``"sequence_id"`` when the input had none) and, when the
-input had an ordering column, the step index ``0 .. seq_len - 1`` in it.
+input had an ordering column, ``start + k * step`` at step ``k``, in the column's
+dtype: ``start`` is the column's first value and ``step`` the median spacing of
+consecutive steps within a sequence (a numeric, date or duration column: dates
+stay dates, one day apart for daily data); an ordering column of another kind
+(text) gets the step index ``0 .. seq_len - 1``.
 """
 
 from __future__ import annotations
@@ -47,12 +51,105 @@ from genesis.errors import (
     UnknownColumnError,
 )
 
-__all__ = ["DEFAULT_ENTITY_COLUMN", "SequenceFeature", "SequenceTransformer"]
+__all__ = ["DEFAULT_ENTITY_COLUMN", "OrderAxis", "SequenceFeature", "SequenceTransformer"]
 
 #: The entity column of generated frames when the fitted frame had none.
 DEFAULT_ENTITY_COLUMN = "sequence_id"
 
 InputKind = Literal["frame", "array"]
+
+
+@dataclass(frozen=True)
+class OrderAxis:
+    """How generated sequences fill the ordering column: ``start + k * step`` at step ``k``.
+
+    Attributes:
+        kind: ``"number"``, ``"datetime"`` or ``"timedelta"``; ``"index"`` for a
+            column of another kind, which gets the step index ``k``.
+        dtype: the column's dtype, as ``str(series.dtype)``.
+        start: the column's first value (dates and durations: nanoseconds since the
+            epoch, or in all; dates with a time zone: in their local wall-clock time,
+            so that daily data stay at the same hour across daylight-saving changes).
+        step: the median positive spacing of consecutive steps within a sequence,
+            in the same units (1 when no sequence has two distinct steps).
+    """
+
+    kind: Literal["number", "datetime", "timedelta", "index"]
+    dtype: str
+    start: float = 0.0
+    step: float = 1.0
+
+    @classmethod
+    def learn(cls, order: pd.Series, entity: pd.Series | None) -> OrderAxis:
+        """Learn the axis from the ordering column (and the entity column, if any)."""
+        dtype = order.dtype
+        if ptypes.is_datetime64_any_dtype(dtype):
+            kind = "datetime"
+            ticks = _datetime_ticks(order)
+        elif ptypes.is_timedelta64_dtype(dtype):
+            kind = "timedelta"
+            ticks = order.to_numpy().astype("timedelta64[ns]").astype(np.int64).astype(np.float64)
+        elif ptypes.is_numeric_dtype(dtype) and not ptypes.is_bool_dtype(dtype):
+            kind = "number"
+            ticks = order.to_numpy(dtype=np.float64)
+        else:
+            return cls(kind="index", dtype=str(dtype))
+        keys = np.zeros(len(ticks), dtype=np.int64)
+        if entity is not None:
+            keys, _ = pd.factorize(entity, sort=False)
+        by_key = np.lexsort((ticks, keys))
+        gaps = np.diff(ticks[by_key])[np.diff(keys[by_key]) == 0]
+        gaps = gaps[gaps > 0]
+        step = float(np.median(gaps)) if gaps.size else 1.0
+        return cls(kind=kind, dtype=str(dtype), start=float(ticks.min()), step=step)
+
+    def values(self, n: int, steps: int) -> pd.Series:
+        """The ordering column of ``n`` generated sequences of ``steps`` steps."""
+        k = np.tile(np.arange(steps, dtype=np.int64), n)
+        if self.kind == "index":
+            return pd.Series(k)
+        ticks = self.start + k * self.step
+        if self.kind == "number":
+            if is_integer_dtype(self.dtype):
+                ticks = np.rint(ticks)
+            return pd.Series(ticks).astype(ptypes.pandas_dtype(self.dtype))
+        nanoseconds = np.rint(ticks).astype(np.int64)
+        if self.kind == "timedelta":
+            return pd.Series(pd.to_timedelta(nanoseconds, unit="ns")).astype(self.dtype)
+        dtype = ptypes.pandas_dtype(self.dtype)
+        zone = getattr(dtype, "tz", None)
+        dates = pd.to_datetime(nanoseconds, unit="ns")
+        if zone is not None:  # wall-clock times; those a clock change skips move forward
+            dates = dates.tz_localize(
+                zone, ambiguous=np.zeros(len(dates), dtype=bool), nonexistent="shift_forward"
+            )
+        return pd.Series(dates).astype(dtype)
+
+    def to_state(self) -> dict[str, Any]:
+        """JSON-ready state."""
+        return {"kind": self.kind, "dtype": self.dtype, "start": self.start, "step": self.step}
+
+    @classmethod
+    def from_state(cls, state: dict[str, Any]) -> OrderAxis:
+        """Rebuild from :meth:`to_state` output (``ValueError``/``KeyError`` when invalid)."""
+        kind = state["kind"]
+        if kind not in ("number", "datetime", "timedelta", "index"):
+            raise ValueError(f"unknown order axis kind {kind!r}")
+        axis = cls(
+            kind=kind,
+            dtype=str(state["dtype"]),
+            start=float(state["start"]),
+            step=float(state["step"]),
+        )
+        if not (np.isfinite(axis.start) and np.isfinite(axis.step)):
+            raise ValueError("the order axis start and step must be finite")
+        return axis
+
+
+def _datetime_ticks(order: pd.Series) -> np.ndarray:
+    """Nanoseconds since the epoch (of the local wall-clock time for zoned dates), as float64."""
+    values = order.dt.tz_localize(None) if order.dt.tz is not None else order
+    return values.to_numpy().astype("datetime64[ns]").astype(np.int64).astype(np.float64)
 
 
 @dataclass(frozen=True)
@@ -108,6 +205,7 @@ class SequenceTransformer:
         self.input_kind: InputKind | None = None
         self.entity_column: str | None = None
         self.order_column: str | None = None
+        self.order_axis: OrderAxis | None = None
         self.column_order: tuple[str, ...] = ()
         self.array_dtype: str = "float64"
 
@@ -290,6 +388,13 @@ class SequenceTransformer:
         self.input_kind = "frame"
         self.entity_column = entity_column
         self.order_column = order_column
+        self.order_axis = (
+            None
+            if order_column is None
+            else OrderAxis.learn(
+                df[order_column], None if entity_column is None else df[entity_column]
+            )
+        )
         self.column_order = tuple(str(c) for c in df.columns)
 
     @staticmethod
@@ -476,7 +581,8 @@ class SequenceTransformer:
         frame: dict[str, Any] = {}
         entity = self.entity_column or DEFAULT_ENTITY_COLUMN
         ids = np.repeat(np.arange(n, dtype=np.int64), steps)
-        order = np.tile(np.arange(steps, dtype=np.int64), n)
+        axis = self.order_axis or OrderAxis(kind="index", dtype="int64")
+        order = axis.values(n, steps)
         if self.entity_column is None:
             frame[entity] = ids
         for name in self.column_order:
@@ -506,6 +612,7 @@ class SequenceTransformer:
             "input_kind": self.input_kind,
             "entity_column": self.entity_column,
             "order_column": self.order_column,
+            "order_axis": None if self.order_axis is None else self.order_axis.to_state(),
             "column_order": list(self.column_order),
             "array_dtype": self.array_dtype,
             "features": [
@@ -537,6 +644,8 @@ class SequenceTransformer:
             transformer.input_kind = kind
             transformer.entity_column = state["entity_column"]
             transformer.order_column = state["order_column"]
+            axis = state.get("order_axis")
+            transformer.order_axis = None if axis is None else OrderAxis.from_state(axis)
             transformer.column_order = tuple(state["column_order"])
             transformer.array_dtype = str(state["array_dtype"])
             transformer.features = tuple(
