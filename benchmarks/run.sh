@@ -5,7 +5,8 @@
 #
 #   benchmarks/run.sh [--setup-only] [SCRIPT ...] [OPTION ...]
 #
-#   SCRIPT   transform sampling speed backends quality, or all (the default), in that order
+#   SCRIPT   transform sampling speed backends quality, or all (the default), in that order;
+#            timegan (TimeGAN on Sines and Stocks, hours at the paper's budget) only by name
 #   OPTION   passed to every script: --quick, --data PATH, --meta PATH, --rows N,
 #            --repeats N, --seed N, --methods ctgan,tvae, --genesis-threads N,
 #            --peer-threads N. Script-specific flags (--epochs, --n, --no-peer, ...):
@@ -28,7 +29,7 @@ opts=()
 setup_only=0
 for arg in "$@"; do
     case "$arg" in
-        transform|sampling|speed|backends|quality) scripts+=("$arg") ;;
+        transform|sampling|speed|backends|quality|timegan) scripts+=("$arg") ;;
         all) scripts+=("${ALL[@]}") ;;
         --setup-only) setup_only=1 ;;
         *) opts+=("$arg") ;;
