@@ -15,10 +15,9 @@ import pandas as pd
 from genesis._version import __version__
 from genesis.backends.backend import Backend
 from genesis.backends.numpy_inference import NAME as NUMPY_BACKEND
-from genesis.backends.info import precision_capability
 from genesis.backends.numpy_inference import inference_capability, numpy_inference_registry
 from genesis.backends.devices import resolve_device
-from genesis.backends.info import BackendType, RuntimeOptions
+from genesis.backends.info import BackendType, RuntimeOptions, precision_capability
 from genesis.backends.registry import BUILTIN_INSTALL_COMMANDS, BackendRegistry, discover_backends
 from genesis.backends.selection import requested_backend_name, select_backend
 from genesis.config import GeneratorConfig
