@@ -25,8 +25,11 @@ and standard deviation over several runs: :func:`timeseries_scores` does that.
 
 Inputs are ``(sequences, steps, features)`` arrays. By default both are min-max
 scaled with the *real* data's per-feature minimum and maximum (as the paper's
-code scales the data before training and scoring); pass ``normalize=False`` for
-data already in [0, 1].
+code scales Stocks and Energy before training and scoring); pass
+``normalize=False`` to score data as they are. The predictive score is an error
+in the data's units, so the scale matters: the paper's Sines are generated in
+[0, 1] and scored unscaled (they span [0.5, 1], and scaling them to their own
+range doubles the error): compare Sines with the paper with ``normalize=False``.
 
 Example:
     >>> from genesis.evaluation.timeseries_metrics import timeseries_scores
