@@ -14,10 +14,10 @@ import pandas as pd
 
 from genesis._version import __version__
 from genesis.backends.backend import Backend
-from genesis.backends.numpy_inference import NAME as NUMPY_BACKEND
-from genesis.backends.numpy_inference import inference_capability, numpy_inference_registry
 from genesis.backends.devices import resolve_device
 from genesis.backends.info import BackendType, RuntimeOptions, precision_capability
+from genesis.backends.numpy_inference import NAME as NUMPY_BACKEND
+from genesis.backends.numpy_inference import inference_capability, numpy_inference_registry
 from genesis.backends.registry import BUILTIN_INSTALL_COMMANDS, BackendRegistry, discover_backends
 from genesis.backends.selection import requested_backend_name, select_backend
 from genesis.config import GeneratorConfig
@@ -36,6 +36,7 @@ from genesis.models.spec import ModelSpec
 from genesis.models.tabular import TabularMethod, make_tabular_method
 from genesis.models.timegan import validate_sequence_weights
 from genesis.models.weights import validate_weights
+from genesis.timeseries.schedule import IntervalCallback
 from genesis.training.loop import EpochCallback, run_epochs
 
 if TYPE_CHECKING:  # imported when first used: `import genesis` stays light
@@ -211,7 +212,8 @@ class SyntheticGenerator:
         *,
         epochs: int | None = None,
         resume: bool = False,
-        callbacks: Sequence[EpochCallback] = (),
+        callbacks: Sequence[EpochCallback | IntervalCallback] = (),
+        iterations: int | Mapping[str, int] | None = None,
         entity_column: str | None = None,
         order_column: str | None = None,
     ) -> SyntheticGenerator:
@@ -226,10 +228,17 @@ class SyntheticGenerator:
             epochs: epochs for this call (default: the configured epochs).
             resume: continue training the current model (fitted or loaded) on
                 ``data`` instead of starting over; the data transform is kept, so
-                ``data`` must have the same columns. Optimizer state restarts.
+                ``data`` must have the same columns. Optimizer state restarts after
+                a load. TimeGAN runs each phase's configured iterations again, from
+                the current weights (set the phases you do not want to 0).
             callbacks: called after every epoch with an
-                :class:`~genesis.training.loop.EpochResult`; one that returns
-                ``True`` stops training.
+                :class:`~genesis.training.loop.EpochResult` (TimeGAN: after every
+                100 iterations of a phase, with an
+                :class:`~genesis.timeseries.schedule.IntervalResult`); one that
+                returns ``True`` stops training.
+            iterations: TimeGAN: iterations for this call, one count for every
+                phase or ``{"joint": 5000, ...}`` (phases left out run none);
+                default: the configured iterations.
             entity_column: TimeGAN, DataFrame input: the column that says which
                 sequence a row belongs to (default: the whole frame is one sequence).
             order_column: TimeGAN, DataFrame input: the column that orders the steps
@@ -243,28 +252,26 @@ class SyntheticGenerator:
             DataValidationError: the table cannot be learned from (empty, one row,
                 an all-missing column, a column of mixed types, ...).
         """
+        if iterations is not None and self.method != "timegan":
+            raise ConfigurationError(
+                f"iterations apply to method 'timegan' only; {self.method} trains for epochs="
+            )
         self._require_capability()
         if self.method == "timegan":
-            if epochs is not None or resume or callbacks:
+            if epochs is not None:
                 raise ConfigurationError(
-                    "timegan trains for a number of iterations per phase (the iterations option); "
-                    "epochs, resume and callbacks are not supported for it"
+                    "timegan trains for a number of iterations per phase (iterations=), "
+                    "not epochs"
                 )
-            from genesis.timeseries.model import TimeGANModel
-
-            self._fitted = TimeGANModel.fit(
-                self._backend,
-                self._runtime_options(),
-                self.config.timegan_params(),
+            return self._fit_timegan(
                 data,
-                np.random.default_rng(self._seed_sequence(1)),
+                discrete_columns,
+                resume=resume,
+                iterations=iterations,
+                callbacks=callbacks,
                 entity_column=entity_column,
                 order_column=order_column,
-                discrete_columns=discrete_columns,
-                verbose=self.config.verbose,
             )
-            self._sample_rng = np.random.default_rng(self._seed_sequence(2))
-            return self
         if entity_column is not None or order_column is not None:
             raise ConfigurationError(
                 "entity_column and order_column apply to method 'timegan' only"
@@ -321,6 +328,46 @@ class SyntheticGenerator:
         )
         fitted.history.extend(history)
         self._fitted = fitted
+        self._sample_rng = np.random.default_rng(self._seed_sequence(2))
+        return self
+
+    def _fit_timegan(
+        self,
+        data: pd.DataFrame | np.ndarray,
+        discrete_columns: Sequence[str] | None,
+        *,
+        resume: bool,
+        iterations: int | Mapping[str, int] | None,
+        callbacks: Sequence[Any],
+        entity_column: str | None,
+        order_column: str | None,
+    ) -> SyntheticGenerator:
+        from genesis.timeseries.model import TimeGANModel
+
+        params = _with_iterations(self.config.timegan_params(), iterations)
+        rng = np.random.default_rng(self._seed_sequence(1))
+        if resume and isinstance(self._fitted, TimeGANModel):
+            if entity_column is not None or order_column is not None or discrete_columns:
+                raise ConfigurationError(
+                    "resume=True keeps the transform of the first fit; entity_column, "
+                    "order_column and discrete_columns cannot change"
+                )
+            self._fitted.resume(
+                self._backend, params, data, rng, verbose=self.config.verbose, callbacks=callbacks
+            )
+        else:
+            self._fitted = TimeGANModel.fit(
+                self._backend,
+                self._runtime_options(),
+                params,
+                data,
+                rng,
+                entity_column=entity_column,
+                order_column=order_column,
+                discrete_columns=discrete_columns,
+                verbose=self.config.verbose,
+                callbacks=callbacks,
+            )
         self._sample_rng = np.random.default_rng(self._seed_sequence(2))
         return self
 
@@ -585,3 +632,28 @@ def _registry_for_loading(backend: BackendType | str, registry: BackendRegistry 
         found = registry if registry is not None else discover_backends()
         return found if found.available() else numpy_inference_registry()
     return registry
+
+
+def _with_iterations(params: Any, iterations: int | Mapping[str, int] | None) -> Any:
+    """``params`` (TimeGANParams) with this call's iteration counts, if any."""
+    from genesis.models.timegan import PHASES
+
+    if iterations is None:
+        return params
+    if isinstance(iterations, Mapping):
+        unknown = sorted(set(iterations) - set(PHASES))
+        if unknown:
+            raise ConfigurationError(
+                f"unknown TimeGAN phases {unknown} in iterations; phases: {', '.join(PHASES)}"
+            )
+        counts = {phase: iterations.get(phase, 0) for phase in PHASES}
+    else:
+        counts = dict.fromkeys(PHASES, iterations)
+    for phase, count in counts.items():
+        if isinstance(count, bool) or not isinstance(count, (int, np.integer)) or count < 0:
+            raise ConfigurationError(
+                f"iterations of the {phase} phase must be a non-negative integer, got {count!r}"
+            )
+    return dataclasses.replace(
+        params, **{f"{phase}_iterations": int(count) for phase, count in counts.items()}
+    )

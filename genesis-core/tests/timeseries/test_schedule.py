@@ -94,3 +94,44 @@ def test_progress_bar_per_phase(capsys):
         "embedding", 5, WindowSampler(_windows(), 4, np.random.default_rng(0)), step, verbose=False
     )
     assert capsys.readouterr().err == ""
+
+
+def test_callbacks_see_each_interval_and_a_true_stops_the_schedule():
+    calls = []
+
+    def step(batch):  # type: ignore[no-untyped-def]
+        calls.append(batch.phase)
+        return dict.fromkeys(LOSS_NAMES[batch.phase], 1.0)
+
+    seen = []
+
+    def stop_in_supervised(result):  # type: ignore[no-untyped-def]
+        seen.append((result.phase, result.iteration, result.iterations))
+        return result.phase == "supervised"
+
+    also = []
+    params = TimeGANParams(
+        embedding_iterations=HISTORY_INTERVAL + 5,
+        supervised_iterations=3 * HISTORY_INTERVAL,
+        joint_iterations=4,
+    )
+    rows, timings = run_schedule(
+        params,
+        WindowSampler(_windows(), 4, np.random.default_rng(0)),
+        step,
+        iterations_done={"embedding": 7},
+        callbacks=[stop_in_supervised, also.append],
+    )
+    first = 7 + HISTORY_INTERVAL
+    assert seen == [
+        ("embedding", first, HISTORY_INTERVAL),
+        ("embedding", first + 5, 5),
+        ("supervised", HISTORY_INTERVAL, HISTORY_INTERVAL),
+    ]
+    assert len(also) == 3  # every callback sees every interval
+    assert [(r["phase"], r["iteration"]) for r in rows] == [s[:2] for s in seen]
+    assert calls.count("supervised") == HISTORY_INTERVAL and "joint" not in calls
+    assert [(t.phase, t.iterations, t.stopped) for t in timings] == [
+        ("embedding", HISTORY_INTERVAL + 5, False),
+        ("supervised", HISTORY_INTERVAL, True),
+    ]

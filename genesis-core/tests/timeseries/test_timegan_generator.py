@@ -109,11 +109,24 @@ def test_option_errors(fake_registry, sequences):
     with pytest.raises(ConfigurationError, match="iterations must be"):
         _gen(fake_registry, iterations=-1)
     gen = _gen(fake_registry)
-    with pytest.raises(ConfigurationError, match="resume"):
-        gen.fit(sequences, resume=True)
-    fitted = gen.fit(sequences)
+    with pytest.raises(ConfigurationError, match="iterations per phase"):
+        gen.fit(sequences, epochs=2)
+    fitted = gen.fit(sequences, resume=True)  # nothing to resume: a fresh fit
+    assert fitted.loss_history["phase"].tolist() == ["embedding", "supervised", "joint"]
     with pytest.raises(ConfigurationError, match="conditions"):
         fitted.sample(2, conditions={"0": 1})
+    with pytest.raises(ConfigurationError, match="cannot change"):
+        fitted.fit(sequences, resume=True, discrete_columns=["0"])
+    with pytest.raises(ConfigurationError, match=r"unknown TimeGAN phases \['jont'\]"):
+        fitted.fit(sequences, iterations={"jont": 2})
+    with pytest.raises(ConfigurationError, match="joint phase must be a non-negative integer"):
+        fitted.fit(sequences, iterations={"joint": -2})
+    fitted.fit(sequences, iterations={"supervised": 2})
+    assert fitted.loss_history["phase"].tolist() == ["supervised"]
+    with pytest.raises(ConfigurationError, match="iterations apply to method 'timegan' only"):
+        SyntheticGenerator(method="ctgan", registry=fake_registry, backend="fakeseq").fit(
+            pd.DataFrame({"a": [1.0, 2.0]}), iterations=3
+        )
 
 
 def test_config_round_trips_through_json():

@@ -20,7 +20,12 @@ import pandas as pd
 from genesis.errors import ConfigurationError, ModelFileError
 from genesis.models.spec import ModelSpec
 from genesis.models.timegan import LOSS_NAMES, PHASES, TimeGANParams, validate_sequence_weights
-from genesis.timeseries.schedule import PhaseTiming, WindowSampler, run_schedule
+from genesis.timeseries.schedule import (
+    IntervalCallback,
+    PhaseTiming,
+    WindowSampler,
+    run_schedule,
+)
 from genesis.timeseries.transform import SequenceTransformer
 
 if TYPE_CHECKING:
@@ -68,10 +73,14 @@ class TimeGANModel:
     @property
     def iterations_done(self) -> int:
         """Iterations trained, all phases together."""
+        return sum(self.phase_iterations_done().values())
+
+    def phase_iterations_done(self) -> dict[str, int]:
+        """Iterations trained in each phase (phases never run are absent)."""
         last: dict[str, int] = {}
         for row in self.history:
-            last[row["phase"]] = int(row["iteration"])
-        return sum(last.values())
+            last[row["phase"]] = max(last.get(row["phase"], 0), int(row["iteration"]))
+        return last
 
     # ------------------------------------------------------------------ fit
 
@@ -88,6 +97,7 @@ class TimeGANModel:
         order_column: str | None = None,
         discrete_columns: Sequence[str] | None = None,
         verbose: bool = False,
+        callbacks: Sequence[IntervalCallback] = (),
     ) -> TimeGANModel:
         """Learn ``data``: window it, build the networks on ``backend``, run the schedule.
 
@@ -100,6 +110,8 @@ class TimeGANModel:
             entity_column, order_column, discrete_columns: see
                 :meth:`SequenceTransformer.fit`.
             verbose: a progress bar per phase.
+            callbacks: called after every history interval; one that returns
+                ``True`` stops training.
 
         Returns:
             The fitted model.
@@ -120,10 +132,48 @@ class TimeGANModel:
             lambda batch: backend.train_step(model, batch),  # type: ignore[arg-type]
             verbose=verbose,
             description=f"timegan [{backend.name}]",
+            callbacks=callbacks,
         )
         return cls(
             transformer=transformer, spec=spec, model=model, history=history, timings=timings
         )
+
+    def resume(
+        self,
+        backend: Backend,
+        iterations: TimeGANParams,
+        data: pd.DataFrame | np.ndarray,
+        rng: np.random.Generator,
+        *,
+        verbose: bool = False,
+        callbacks: Sequence[IntervalCallback] = (),
+    ) -> None:
+        """Train on from the current weights: ``iterations``' count of each phase more.
+
+        ``data`` is encoded with the transform learned by the first fit (same
+        columns, same entity and order columns, same scaling; values outside the
+        first fit's range are scaled beyond [0, 1]). The networks' other
+        hyperparameters are the model's own; only the iteration counts of
+        ``iterations`` are read. The history and its iteration numbers continue.
+        Optimizer state restarts when the model was loaded from a file.
+
+        Raises:
+            DataValidationError, UnknownColumnError: ``data`` does not fit the transform.
+        """
+        windows = self.transformer.transform(data)
+        sampler = WindowSampler(windows, self.params.batch_size, rng)
+        model = self.model
+        history, timings = run_schedule(
+            iterations,
+            sampler,
+            lambda batch: backend.train_step(model, batch),  # type: ignore[arg-type]
+            verbose=verbose,
+            description=f"timegan [{backend.name}]",
+            iterations_done=self.phase_iterations_done(),
+            callbacks=callbacks,
+        )
+        self.history.extend(history)
+        self.timings = timings
 
     # ------------------------------------------------------------------ sample
 

@@ -6,14 +6,15 @@ windows uniformly at random, and for the joint phase ``Z ~ U(0, 1)`` of the
 same shape. The backend runs the iteration (:func:`run_phase` calls
 ``Backend.train_step`` once per iteration) and returns its losses; this module
 averages them into one history row per :data:`HISTORY_INTERVAL` iterations,
-shows a progress bar per phase, and stops with a clear error if a loss stops
-being finite.
+hands each row to the caller's callbacks (:class:`IntervalResult`; one that
+returns ``True`` stops training), shows a progress bar per phase, and stops with
+a clear error if a loss stops being finite.
 """
 
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -28,13 +29,44 @@ from genesis.models.timegan import (
     TimeGANParams,
 )
 
-__all__ = ["HISTORY_INTERVAL", "PhaseTiming", "WindowSampler", "run_phase", "run_schedule"]
+__all__ = [
+    "HISTORY_INTERVAL",
+    "IntervalCallback",
+    "IntervalResult",
+    "PhaseTiming",
+    "WindowSampler",
+    "run_phase",
+    "run_schedule",
+]
 
 #: Iterations averaged into one loss-history row.
 HISTORY_INTERVAL = 100
 
 #: One training iteration: a batch in, the losses by name out.
 StepFunction = Callable[[TimeGANBatch], dict[str, float]]
+
+
+@dataclass(frozen=True)
+class IntervalResult:
+    """What a TimeGAN callback sees after every :data:`HISTORY_INTERVAL` iterations.
+
+    Attributes:
+        phase: ``"embedding"``, ``"supervised"`` or ``"joint"``.
+        iteration: the phase's iteration the interval ends at, counting the
+            iterations of earlier fits of the same model (1-based).
+        losses: the mean of each of the phase's losses over the interval.
+        iterations: the iterations in the interval (the last one of a phase can be
+            shorter).
+    """
+
+    phase: str
+    iteration: int
+    losses: dict[str, float]
+    iterations: int
+
+
+#: Called with each :class:`IntervalResult`; returning ``True`` stops training.
+IntervalCallback = Callable[[IntervalResult], "bool | None"]
 
 
 class WindowSampler:
@@ -69,11 +101,15 @@ class WindowSampler:
 
 @dataclass
 class PhaseTiming:
-    """Wall time of one phase: ``iterations`` took ``seconds``."""
+    """Wall time of one phase: ``iterations`` took ``seconds``.
+
+    ``stopped`` says that a callback asked to stop training during the phase.
+    """
 
     phase: str
     iterations: int
     seconds: float
+    stopped: bool = False
 
     @property
     def seconds_per_iteration(self) -> float:
@@ -95,6 +131,8 @@ def run_phase(
     *,
     verbose: bool = False,
     description: str = "timegan",
+    first_iteration: int = 1,
+    callbacks: Sequence[IntervalCallback] = (),
 ) -> tuple[list[dict[str, Any]], PhaseTiming]:
     """Run ``iterations`` iterations of ``phase``.
 
@@ -105,10 +143,13 @@ def run_phase(
         step: runs one iteration (``Backend.train_step`` on the model).
         verbose: show a tqdm progress bar for the phase.
         description: the progress bar's label (the phase is appended).
+        first_iteration: the number the first iteration gets (a resumed fit counts on).
+        callbacks: called with an :class:`IntervalResult` after each history row.
 
     Returns:
         The history rows (``phase``, ``iteration`` = the last iteration of the row's
-        interval, and the mean of each loss over the interval) and the phase's timing.
+        interval, and the mean of each loss over the interval) and the phase's timing
+        (the iterations actually run, and whether a callback asked to stop).
 
     Raises:
         GenesisError: a loss became NaN or infinite.
@@ -118,25 +159,33 @@ def run_phase(
     bar = _progress(iterations, verbose, f"{description} {phase}")
     interval = _Interval(dict.fromkeys(names, 0.0))
     start = time.perf_counter()
+    done, stop = 0, False
     try:
         for i in range(1, iterations + 1):
             losses = step(sampler.draw(phase))
+            done = i
             for name in names:
                 interval.sums[name] += losses[name]
             interval.count += 1
             if interval.count == HISTORY_INTERVAL or i == iterations:
+                number = first_iteration + i - 1
                 row = {name: interval.sums[name] / interval.count for name in names}
-                _check_finite(row, phase, i)
-                rows.append({"phase": phase, "iteration": i, **row})
+                _check_finite(row, phase, number)
+                rows.append({"phase": phase, "iteration": number, **row})
+                result = IntervalResult(phase, number, dict(row), interval.count)
                 interval = _Interval(dict.fromkeys(names, 0.0))
                 if bar is not None:
                     bar.set_postfix({k: f"{v:.4g}" for k, v in row.items()}, refresh=False)
+                # every callback sees every interval, even after one asked to stop
+                stop = any([bool(callback(result)) for callback in callbacks])
             if bar is not None:
                 bar.update(1)
+            if stop:
+                break
     finally:
         if bar is not None:
             bar.close()
-    return rows, PhaseTiming(phase, iterations, time.perf_counter() - start)
+    return rows, PhaseTiming(phase, done, time.perf_counter() - start, stopped=stop)
 
 
 def run_schedule(
@@ -146,12 +195,26 @@ def run_schedule(
     *,
     verbose: bool = False,
     description: str = "timegan",
+    iterations_done: Mapping[str, int] | None = None,
+    callbacks: Sequence[IntervalCallback] = (),
 ) -> tuple[list[dict[str, Any]], list[PhaseTiming]]:
     """Run the three phases in order, each for ``params.iterations(phase)`` iterations.
 
+    Args:
+        params: the hyperparameters (iterations per phase).
+        sampler: draws the batches.
+        step: runs one iteration.
+        verbose: a progress bar per phase.
+        description: the progress bars' label.
+        iterations_done: iterations each phase already ran in earlier fits of the
+            model; this fit's iterations are numbered after them.
+        callbacks: called after each history row; one that returns ``True`` stops
+            training (the rest of the phase and the later phases are skipped).
+
     Returns:
-        All history rows, and one timing per phase.
+        All history rows, and one timing per phase run.
     """
+    done = dict(iterations_done or {})
     history: list[dict[str, Any]] = []
     timings = []
     for phase in PHASES:
@@ -162,9 +225,13 @@ def run_schedule(
             step,
             verbose=verbose,
             description=description,
+            first_iteration=done.get(phase, 0) + 1,
+            callbacks=callbacks,
         )
         history.extend(rows)
         timings.append(timing)
+        if timing.stopped:
+            break
     return history, timings
 
 

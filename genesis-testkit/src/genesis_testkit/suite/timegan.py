@@ -151,6 +151,52 @@ class TimeGANMethodTests:
             SyntheticGenerator.load(path, backend=genesis_backend.name, registry=genesis_registry)
 
     @requires_capability("timegan")
+    def test_timegan_callbacks_see_each_interval_and_can_stop(self, genesis_backend):
+        seen = []
+        _small(genesis_backend).fit(sine_array(), callbacks=[seen.append])
+        assert [(r.phase, r.iteration, r.iterations) for r in seen] == [
+            ("embedding", 3, 3),
+            ("supervised", 3, 3),
+            ("joint", 3, 3),
+        ]
+        assert set(seen[2].losses) >= {"generator", "embedder", "discriminator"}
+        assert all(np.isfinite(list(r.losses.values())).all() for r in seen)
+
+        stopped = _small(genesis_backend).fit(
+            sine_array(), callbacks=[lambda r: r.phase == "supervised"]
+        )
+        assert stopped.loss_history["phase"].tolist() == ["embedding", "supervised"]
+        assert stopped.sample(2).shape == (2, SEQ_LEN, 3)
+
+    @requires_capability("timegan")
+    def test_timegan_resume_trains_on_from_the_current_weights(
+        self, genesis_backend, genesis_registry, tmp_path
+    ):
+        df = long_frame()
+        gen = _small(genesis_backend).fit(df, entity_column="id", order_column="day")
+        path = gen.save(tmp_path / "m.genesis")
+        before = genesis_backend.get_weights(gen._fitted.model)
+        gen.fit(df, resume=True)
+        history = gen.loss_history
+        assert list(zip(history["phase"], history["iteration"], strict=True)) == [
+            ("embedding", 3), ("supervised", 3), ("joint", 3),
+            ("embedding", 6), ("supervised", 6), ("joint", 6),
+        ]  # fmt: skip
+        after = genesis_backend.get_weights(gen._fitted.model)
+        assert any(not np.array_equal(before[k], after[k]) for k in before)
+        assert list(gen.sample(2).columns) == list(df.columns)
+
+        loaded = SyntheticGenerator.load(
+            path, backend=genesis_backend.name, registry=genesis_registry, verbose=False
+        )
+        with pytest.raises(UnknownColumnError, match="price"):
+            loaded.fit(df.drop(columns="price"), resume=True)
+        assert len(loaded.loss_history) == 3  # the failed call changed nothing
+        loaded.fit(df, resume=True, iterations={"joint": 2})
+        assert loaded.loss_history["iteration"].tolist() == [3, 3, 3, 5]
+        assert loaded.loss_history["phase"].iloc[-1] == "joint"
+
+    @requires_capability("timegan")
     def test_timegan_bad_input_is_a_clear_error(self, genesis_backend):
         gen = _small(genesis_backend)
         data = sine_array()
