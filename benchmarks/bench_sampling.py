@@ -8,11 +8,10 @@ is loaded (not timed) and ``sample(n)`` is timed:
 
 * ctgan: ``CTGAN.load(path).sample(n)``, torch's default threads;
 * genesis torch: ``SyntheticGenerator.load(path, backend="torch").sample(n)`` - target <= 5 s;
-* genesis numpy (no framework; issue 4) - target <= 2 x genesis torch.
-  TODO(numpy sampling): reports "not implemented" until
-  ``SyntheticGenerator.load(path, backend="numpy")`` exists;
+* genesis numpy: ``SyntheticGenerator.load(path, backend="numpy")``, no deep-learning
+  framework (issue 4) - target <= 2 x genesis torch;
 * genesis tensorflow, the same torch-trained model loaded on the TF backend
-  (weights are framework-neutral) - "not available yet" until TF declares the method.
+  (weights are framework-neutral).
 
     python bench_sampling.py --data PATH            # full: 1,000,000 rows, 3 repeats
     python bench_sampling.py --data PATH --quick    # smoke: 20,000 rows from a 1,500-row fit

@@ -216,15 +216,13 @@ def fit_genesis(
 def sample_genesis(path: str, backend: str, n: int, threads: int | None) -> dict[str, Any]:
     """Load a saved Genesis model on ``backend`` and time ``sample(n)``.
 
-    ``backend="numpy"`` is framework-free sampling (issue 4).
-    TODO(numpy sampling): this path assumes the API being built now,
-    ``SyntheticGenerator.load(path, backend="numpy")``; until it exists the
-    load fails and the result is ``"not implemented"`` with the reason. Check
-    the call once the numpy inference backend lands.
+    ``backend="numpy"`` is framework-free sampling (the core's numpy inference
+    backend). A backend that does not declare the model's method reports
+    ``"not available yet"`` with the reason.
     """
     set_by, read_threads = _genesis_setup(backend, threads)
     from genesis import SyntheticGenerator
-    from genesis.errors import BackendNotAvailableError, GenesisError, MethodNotSupportedError
+    from genesis.errors import MethodNotSupportedError
 
     if read_threads is None:
         return {"status": "not installed", "error": f"{backend}'s framework is not installed"}
@@ -234,12 +232,7 @@ def sample_genesis(path: str, backend: str, n: int, threads: int | None) -> dict
     try:
         gen = SyntheticGenerator.load(path, backend=backend, **options)
     except MethodNotSupportedError as exc:
-        status = "not implemented" if backend == "numpy" else "not available yet"
-        return {"status": status, "error": str(exc)}
-    except (BackendNotAvailableError, GenesisError, ImportError) as exc:
-        if backend == "numpy":  # TODO(numpy sampling): remove once the backend exists
-            return {"status": "not implemented", "error": f"{type(exc).__name__}: {exc}"}
-        raise
+        return {"status": "not available yet", "error": str(exc)}
     with Stopwatch() as sw:
         rows = gen.sample(n)
     return {

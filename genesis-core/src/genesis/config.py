@@ -131,7 +131,8 @@ class GeneratorConfig:
         return dataclasses.replace(self.timegan, **overrides) if overrides else self.timegan
 
     def method_params(self) -> CTGANParams | TVAEParams:
-        """The hyperparameters of :attr:`method`, with ``epochs``/``batch_size`` overrides applied."""
+        """The hyperparameters of :attr:`method`, with ``epochs``/``batch_size`` overrides
+        applied."""
         params: CTGANParams | TVAEParams
         if self.method == "ctgan":
             params = self.ctgan
@@ -140,6 +141,8 @@ class GeneratorConfig:
         else:
             raise ConfigurationError(f"Method {self.method!r} has no tabular hyperparameters")
         overrides = {
-            k: v for k, v in (("epochs", self.epochs), ("batch_size", self.batch_size)) if v is not None
+            k: v
+            for k, v in (("epochs", self.epochs), ("batch_size", self.batch_size))
+            if v is not None
         }
         return dataclasses.replace(params, **overrides) if overrides else params

@@ -165,22 +165,30 @@ class SyntheticGenerator:
             state = f"fitted, {self._fitted.iterations_done} iterations"
         else:
             state = f"fitted, {self._fitted.epochs_done} epochs" if self._fitted else "not fitted"
-        return f"SyntheticGenerator(method={self.method!r}, backend={self._backend.name!r}, {state})"
+        return (
+            f"SyntheticGenerator(method={self.method!r}, "
+            f"backend={self._backend.name!r}, {state})"
+        )
 
     def _seed_sequence(self, stream: int) -> np.random.SeedSequence | None:
         seed = self.config.seed
         return None if seed is None else np.random.SeedSequence([seed, stream])
 
     def _require_capability(self) -> None:
-        if self._backend.supports(inference_capability(self.method)) and not self._backend.supports(self.method):
+        if (
+            self._backend.supports(inference_capability(self.method))
+            and not self._backend.supports(self.method)
+        ):
             raise MethodNotSupportedError(
                 f"The {self._backend.name!r} backend only samples saved {self.method!r} models; "
-                "to train, install a backend: " + " or ".join(BUILTIN_INSTALL_COMMANDS.values())
+                "to train, install a backend: "
+                + " or ".join(BUILTIN_INSTALL_COMMANDS.values())
             )
         if not self._backend.supports(self.method):
             raise MethodNotSupportedError(
                 f"Method {self.method!r} is not implemented for the {self._backend.name!r} backend "
-                f"(it declares: {', '.join(sorted(self._backend.info.capabilities)) or 'nothing'}). "
+                "(it declares: "
+                f"{', '.join(sorted(self._backend.info.capabilities)) or 'nothing'}). "
                 "Choose a backend whose capabilities include it; `genesis backends` lists them."
             )
         precision = self.config.precision
@@ -193,7 +201,9 @@ class SyntheticGenerator:
 
     def _require_fitted(self) -> _Fitted | TimeGANModel:
         if self._fitted is None:
-            raise NotFittedError("Call fit() (or SyntheticGenerator.load()) before sampling or saving.")
+            raise NotFittedError(
+                "Call fit() (or SyntheticGenerator.load()) before sampling or saving."
+            )
         return self._fitted
 
     def _runtime_options(self) -> RuntimeOptions:
@@ -430,13 +440,14 @@ class SyntheticGenerator:
             if drawn >= budget:
                 raise GenesisError(
                     f"Only {have} of {n} rows matching {dict(conditions or {})} came out of "
-                    f"{drawn} generated rows; the combination is too rare in what the model learned."
+                    f"{drawn} generated rows; the combination is too rare in what the model "
+                    "learned."
                 )
             m = SAMPLE_CHUNK_ROWS if rejecting else min(SAMPLE_CHUNK_ROWS, n - have)
             rows = self._generate(fitted, m, rng, sampler, cond_fixed, weights)
             drawn += m
             keep = np.ones(m, dtype=bool)
-            for column, value, index, span in targets:
+            for column, _value, index, span in targets:
                 if conditioned and column == conditioned[0][0]:
                     block = rows[:, span.data_start : span.data_start + span.width]
                     block[:] = 0.0
@@ -464,13 +475,17 @@ class SyntheticGenerator:
         cond = None
         if fitted.method.conditional:
             cond = (
-                np.repeat(cond_fixed, m, axis=0) if cond_fixed is not None else sampler.sample_original(m, rng)
+                np.repeat(cond_fixed, m, axis=0)
+                if cond_fixed is not None
+                else sampler.sample_original(m, rng)
             )
         raw = self._backend.generate(fitted.model, noise, cond)
         return fitted.method.decode(np.asarray(raw, dtype=np.float32), fitted.spec, weights, rng)
 
     @staticmethod
-    def _condition_targets(fitted: _Fitted, conditions: Mapping[str, Any]) -> list[tuple[str, Any, int, Any]]:
+    def _condition_targets(
+        fitted: _Fitted, conditions: Mapping[str, Any]
+    ) -> list[tuple[str, Any, int, Any]]:
         if not isinstance(conditions, Mapping):
             raise ConfigurationError("conditions must be a mapping of column name to value")
         transformer = fitted.transformer
@@ -478,7 +493,11 @@ class SyntheticGenerator:
         targets = []
         for column, value in conditions.items():
             if column not in spans:
-                kind = "a continuous column" if column in transformer.columns else "not a column of the table"
+                kind = (
+                    "a continuous column"
+                    if column in transformer.columns
+                    else "not a column of the table"
+                )
                 raise UnknownColumnError(
                     f"Cannot condition on {column!r}: it is {kind}; conditions apply to the "
                     f"discrete columns: {', '.join(spans) or 'none'}"
@@ -488,12 +507,16 @@ class SyntheticGenerator:
         return targets
 
     @staticmethod
-    def _pin_values(fitted: _Fitted, frame: pd.DataFrame, targets: list[tuple[str, Any, int, Any]]) -> pd.DataFrame:
+    def _pin_values(
+        fitted: _Fitted, frame: pd.DataFrame, targets: list[tuple[str, Any, int, Any]]
+    ) -> pd.DataFrame:
         # A value merged into the rare-values bucket decodes to a random merged value;
         # the caller asked for one in particular.
         for column, value, index, _ in targets:
             if fitted.transformer.rare_category_index(column) == index:
-                frame[column] = pd.Series([value] * len(frame), dtype=frame[column].dtype, index=frame.index)
+                frame[column] = pd.Series(
+                    [value] * len(frame), dtype=frame[column].dtype, index=frame.index
+                )
         return frame
 
     def _decode_weights(self, fitted: _Fitted) -> Mapping[str, np.ndarray]:
@@ -535,7 +558,9 @@ class SyntheticGenerator:
         else:
             document["transformer"] = fitted.transformer.to_state()
             document["history"] = fitted.history
-        return write_model_file(path, ModelFile(document=document, weights=weights), overwrite=overwrite)
+        return write_model_file(
+            path, ModelFile(document=document, weights=weights), overwrite=overwrite
+        )
 
     @classmethod
     def load(
@@ -582,11 +607,15 @@ class SyntheticGenerator:
             gen._require_capability()
         validate_weights(spec, content.weights)
         if transformer.output_dim != spec.data_dim:
-            raise ModelFileError(f"{path}: the data transform and the networks disagree on the row width")
+            raise ModelFileError(
+                f"{path}: the data transform and the networks disagree on the row width"
+            )
         method = make_tabular_method(spec.method, spec.params)
         model = gen._backend.build_model(spec, gen._runtime_options())
         gen._backend.set_weights(model, content.weights)
-        gen._fitted = _Fitted(transformer=transformer, method=method, spec=spec, model=model, history=history)
+        gen._fitted = _Fitted(
+            transformer=transformer, method=method, spec=spec, model=model, history=history
+        )
         return gen
 
     @classmethod
@@ -623,8 +652,11 @@ class SyntheticGenerator:
 
 
 
-def _registry_for_loading(backend: BackendType | str, registry: BackendRegistry | None) -> BackendRegistry | None:
-    """The numpy inference backend when asked for, or when no training backend is installed."""
+def _registry_for_loading(
+    backend: BackendType | str, registry: BackendRegistry | None
+) -> BackendRegistry | None:
+    """The numpy inference backend when asked for, or when no training backend is
+    installed."""
     name = requested_backend_name(backend)
     if name == NUMPY_BACKEND:
         return numpy_inference_registry()

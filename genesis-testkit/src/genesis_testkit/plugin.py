@@ -55,9 +55,12 @@ def pytest_collect_file(file_path: Path, parent: pytest.Collector) -> pytest.Mod
     """Collect the suite's ``check_*.py`` modules, only under ``--genesis-backend``."""
     if not parent.config.getoption("genesis_backend"):
         return None
-    if file_path.suffix == ".py" and file_path.name.startswith("check_"):
-        if file_path.parent == SUITE_DIR:
-            return pytest.Module.from_parent(parent, path=file_path)
+    if (
+        file_path.suffix == ".py"
+        and file_path.name.startswith("check_")
+        and file_path.parent == SUITE_DIR
+    ):
+        return pytest.Module.from_parent(parent, path=file_path)
     return None
 
 

@@ -44,7 +44,10 @@ class Backend:
         return self.info.name
 
     def __repr__(self) -> str:
-        return f"<Backend {self.name!r} priority={self.info.priority} available={self.info.available}>"
+        return (
+            f"<Backend {self.name!r} priority={self.info.priority} "
+            f"available={self.info.available}>"
+        )
 
     def supports(self, capability: str) -> bool:
         """Whether the backend declares ``capability`` (a method name or feature)."""

@@ -43,7 +43,8 @@ def _parse(device: str) -> tuple[str, str]:
     kind = requested.split(":", 1)[0]
     if kind != "auto" and kind not in DEVICE_KINDS:
         raise ConfigurationError(
-            f"Unknown device {device!r}; use one of 'auto', " + ", ".join(repr(d) for d in DEVICE_KINDS)
+            f"Unknown device {device!r}; use one of 'auto', "
+            + ", ".join(repr(d) for d in DEVICE_KINDS)
         )
     return requested, kind
 

@@ -89,8 +89,11 @@ class NumpyInferencePlugin:
         )
 
     @hookimpl
-    def genesis_generate(self, model: NumpyModel, noise: np.ndarray, cond: np.ndarray | None) -> np.ndarray:
-        """The generator (CTGAN), decoder (TVAE) or generator-supervisor-recovery (TimeGAN) in numpy."""
+    def genesis_generate(
+        self, model: NumpyModel, noise: np.ndarray, cond: np.ndarray | None
+    ) -> np.ndarray:
+        """The generator (CTGAN), decoder (TVAE) or generator-supervisor-recovery (TimeGAN)
+        in numpy."""
         from genesis.models.numpy_forward import ctgan_generator_forward, tvae_decoder_forward
         from genesis.models.timegan import TimeGANParams, numpy_generate
 

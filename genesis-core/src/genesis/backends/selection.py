@@ -81,10 +81,12 @@ def _check(name: str) -> bool:
 
 
 def check_pytorch_available() -> bool:
-    """Whether the torch backend is installed and its framework importable (without importing it)."""
+    """Whether the torch backend is installed and its framework importable
+    (without importing it)."""
     return _check("torch")
 
 
 def check_tensorflow_available() -> bool:
-    """Whether the tensorflow backend is installed and its framework importable (without importing it)."""
+    """Whether the tensorflow backend is installed and its framework importable
+    (without importing it)."""
     return _check("tensorflow")

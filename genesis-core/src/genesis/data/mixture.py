@@ -36,7 +36,6 @@ the responsibilities changes by less than ``tol`` or after ``max_iter`` rounds.
 from __future__ import annotations
 
 import dataclasses
-
 from dataclasses import dataclass
 from typing import Any
 

@@ -53,7 +53,9 @@ def _checksum(document_json: str, weights: dict[str, np.ndarray]) -> str:
     return digest.hexdigest()
 
 
-def write_model_file(path: str | os.PathLike[str], model: ModelFile, *, overwrite: bool = True) -> Path:
+def write_model_file(
+    path: str | os.PathLike[str], model: ModelFile, *, overwrite: bool = True
+) -> Path:
     """Write ``model`` to ``path`` atomically (temporary file, then rename).
 
     Raises:
@@ -122,7 +124,9 @@ def read_model_file(path: str | os.PathLike[str]) -> ModelFile:
     try:
         version = int(meta.get("format_version", ""))
     except ValueError as exc:
-        raise ModelFileError(f"{source}: unreadable format version {meta.get('format_version')!r}") from exc
+        raise ModelFileError(
+            f"{source}: unreadable format version {meta.get('format_version')!r}"
+        ) from exc
     if version > FORMAT_VERSION:
         raise ModelFileError(
             f"{source} was written in model format {version}, newer than this Genesis "

@@ -28,7 +28,9 @@ def _params_from_json(cls: type, data: dict[str, Any]) -> Any:
 def config_to_json(config: GeneratorConfig) -> dict[str, Any]:
     """``config`` as JSON-ready data."""
     data = dataclasses.asdict(config)
-    data["backend"] = str(config.backend.value if isinstance(config.backend, BackendType) else config.backend)
+    data["backend"] = str(
+        config.backend.value if isinstance(config.backend, BackendType) else config.backend
+    )
     return data
 
 

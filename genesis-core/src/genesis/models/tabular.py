@@ -53,7 +53,11 @@ class TabularMethod(ABC):
 
     @abstractmethod
     def decode(
-        self, raw: np.ndarray, spec: ModelSpec, weights: Mapping[str, np.ndarray], rng: np.random.Generator
+        self,
+        raw: np.ndarray,
+        spec: ModelSpec,
+        weights: Mapping[str, np.ndarray],
+        rng: np.random.Generator,
     ) -> np.ndarray:
         """Turn raw generator output into transformed rows (activations, draws)."""
 
@@ -107,7 +111,11 @@ class CTGANMethod(TabularMethod):
             )
 
     def decode(
-        self, raw: np.ndarray, spec: ModelSpec, weights: Mapping[str, np.ndarray], rng: np.random.Generator
+        self,
+        raw: np.ndarray,
+        spec: ModelSpec,
+        weights: Mapping[str, np.ndarray],
+        rng: np.random.Generator,
     ) -> np.ndarray:
         return ctgan_activate(raw, spec.output_spans, rng)
 
@@ -142,7 +150,11 @@ class TVAEMethod(TabularMethod):
             yield TVAEBatch(real=data[order[start : start + b]])
 
     def decode(
-        self, raw: np.ndarray, spec: ModelSpec, weights: Mapping[str, np.ndarray], rng: np.random.Generator
+        self,
+        raw: np.ndarray,
+        spec: ModelSpec,
+        weights: Mapping[str, np.ndarray],
+        rng: np.random.Generator,
     ) -> np.ndarray:
         params = spec.params
         discrete = params.discrete_output if isinstance(params, TVAEParams) else "sample"
@@ -157,4 +169,6 @@ def make_tabular_method(name: str, params: CTGANParams | TVAEParams) -> TabularM
         return CTGANMethod(params)
     if name == "tvae" and isinstance(params, TVAEParams):
         return TVAEMethod(params)
-    raise ConfigurationError(f"{name!r} is not a tabular method with parameters {type(params).__name__}")
+    raise ConfigurationError(
+        f"{name!r} is not a tabular method with parameters {type(params).__name__}"
+    )

@@ -113,13 +113,13 @@ class TabularMethodTests:
     def test_bad_input_is_a_clear_error(self, genesis_backend, method):
         gen = _small(method, genesis_backend.name)
         df = tiny_table()
-        with pytest.raises(DataValidationError, match="empty|no rows"):
+        with pytest.raises(DataValidationError, match=r"empty|no rows"):
             gen.fit(df.iloc[:0])
-        with pytest.raises(DataValidationError, match="one row|1 row|2 rows|at least"):
+        with pytest.raises(DataValidationError, match=r"one row|1 row|2 rows|at least"):
             gen.fit(df.iloc[:1])
         with pytest.raises(DataValidationError, match="income"):
             gen.fit(df.assign(income=np.nan))
-        with pytest.raises(DataValidationError, match="city.*mixes value types"):
+        with pytest.raises(DataValidationError, match=r"city.*mixes value types"):
             gen.fit(df.assign(city=["a", 1] * (len(df) // 2)))
         with pytest.raises(DataValidationError):
             gen.fit(df.to_numpy())
