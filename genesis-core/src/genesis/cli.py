@@ -357,6 +357,15 @@ def _read_model(path: str) -> tuple[dict[str, Any], DataTransformer]:
 
     try:
         document = read_model_file(path).document
+    except (ModelFileError, KeyError, TypeError, ValueError) as exc:
+        raise _model_error(path, exc) from exc
+    if "sequence_transformer" in document and "transformer" not in document:
+        raise click.UsageError(
+            f"{path} holds a TimeGAN (sequence) model; the command line works with CTGAN and "
+            "TVAE tables. Sample it from Python: "
+            "SyntheticGenerator.load(path).sample(n_sequences)"
+        )
+    try:
         return document, DataTransformer.from_state(document["transformer"])
     except (ModelFileError, KeyError, TypeError, ValueError) as exc:
         raise _model_error(path, exc) from exc
