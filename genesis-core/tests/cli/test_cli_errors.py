@@ -237,8 +237,10 @@ def test_a_timegan_model_file_is_refused_with_the_python_call_to_use(genesis, tm
     gen = SyntheticGenerator(method="timegan", seq_len=4, iterations=1, seed=0, verbose=False)
     gen.fit(windows).save(path)
 
-    for args in (["sample", path, "-n", "3", "-o", tmp_path / "out.csv"],
-                 ["evaluate", tmp_path / "a.csv", tmp_path / "a.csv", "--model", path]):
+    for args in (
+        ["sample", path, "-n", "3", "-o", tmp_path / "out.csv"],
+        ["evaluate", tmp_path / "a.csv", tmp_path / "a.csv", "--model", path],
+    ):
         run = genesis(*args)
         assert run.returncode == 2, run.stderr
         assert "holds a TimeGAN (sequence) model" in run.stderr, run.stderr
