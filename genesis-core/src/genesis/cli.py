@@ -39,6 +39,8 @@ F = TypeVar("F", bound=Callable[..., Any])
 
 #: The methods that learn a table.
 TABLE_METHODS = ("ctgan", "tvae")
+#: Every method ``genesis fit`` trains: the table methods and TimeGAN (sequences).
+METHODS = (*TABLE_METHODS, "timegan")
 #: Where ``genesis demo`` writes by default.
 DEMO_DIR = "genesis-demo"
 #: Epochs of ``genesis demo``: enough for recognisable data, seconds on a laptop CPU.
@@ -131,6 +133,13 @@ def _force_option(func: F) -> F:
 
 
 _method_option = click.option(
+    "--method",
+    type=click.Choice(METHODS, case_sensitive=False),
+    default="ctgan",
+    show_default=True,
+    help="The generative model (timegan: sequences, with genesis fit and genesis sample).",
+)
+_table_method_option = click.option(
     "--method",
     type=click.Choice(TABLE_METHODS, case_sensitive=False),
     default="ctgan",
@@ -318,9 +327,94 @@ def _sample(
     return frames[0] if len(frames) == 1 else pd.concat(frames, ignore_index=True)
 
 
-def _fit(data: pd.DataFrame, training: _Training, quiet: bool) -> SyntheticGenerator:
+@dataclass(frozen=True)
+class _Sequences:
+    """TimeGAN's options of ``genesis fit``: how the long table is cut into sequences."""
+
+    entity_column: str | None = None
+    order_column: str | None = None
+    seq_len: int | None = None
+    iterations: int | None = None
+
+    def given(self) -> list[str]:
+        """The options that were set, as their flags."""
+        return [
+            "--" + name.replace("_", "-") for name, value in vars(self).items() if value is not None
+        ]
+
+
+def _sequence_options(func: F) -> F:
+    """TimeGAN's options, passed to the command as one argument ``sequences: _Sequences``."""
+    names = [field.name for field in fields(_Sequences)]
+
+    @functools.wraps(func)
+    def command(*args: Any, **kwargs: Any) -> Any:
+        sequences = _Sequences(**{name: kwargs.pop(name) for name in names})
+        return func(*args, sequences=sequences, **kwargs)
+
+    options = [
+        click.option(
+            "--entity-column",
+            metavar="NAME",
+            default=None,
+            help="TimeGAN: the column saying which sequence a row belongs to "
+            "(default: the whole table is one sequence).",
+        ),
+        click.option(
+            "--order-column",
+            metavar="NAME",
+            default=None,
+            help="TimeGAN: the column ordering the steps of a sequence (default: row order).",
+        ),
+        click.option(
+            "--seq-len",
+            type=click.IntRange(min=2),
+            default=None,
+            help="TimeGAN: steps per training window and generated sequence (default 24).",
+        ),
+        click.option(
+            "--iterations",
+            type=click.IntRange(min=0),
+            default=None,
+            help="TimeGAN: iterations of each training phase (default 50,000, the paper's).",
+        ),
+    ]
+    for option in reversed(options):
+        command = option(command)
+    return cast(F, command)
+
+
+def _dates_read_as_text(data: pd.DataFrame, column: str) -> pd.DataFrame:
+    """``data`` with ``column`` parsed as dates when it is text holding ISO 8601 dates.
+
+    A CSV has no dtypes, so an ordering column of dates arrives as text; parsed,
+    the generated sequences get dates that start and step like the data's.
+    """
+    import pandas as pd
+
+    if column not in data.columns or not pd.api.types.is_string_dtype(data[column]):
+        return data
+    try:
+        parsed = pd.to_datetime(data[column], format="ISO8601")
+    except (ValueError, TypeError):
+        return data
+    return data.assign(**{column: parsed})
+
+
+def _fit(
+    data: pd.DataFrame,
+    training: _Training,
+    quiet: bool,
+    sequences: _Sequences | None = None,
+) -> SyntheticGenerator:
     from genesis.generator import SyntheticGenerator
 
+    sequences = sequences or _Sequences()
+    method = training.method.lower()
+    if method != "timegan" and sequences.given():
+        raise click.UsageError(f"{', '.join(sequences.given())}: only with --method timegan")
+    if method == "timegan" and training.epochs is not None:
+        raise click.UsageError("timegan trains for --iterations per phase, not --epochs")
     options: dict[str, Any] = {
         "seed": training.seed,
         "verbose": not quiet,
@@ -332,12 +426,25 @@ def _fit(data: pd.DataFrame, training: _Training, quiet: bool) -> SyntheticGener
         options["epochs"] = training.epochs
     if training.batch_size is not None:
         options["batch_size"] = training.batch_size
-    gen = SyntheticGenerator(method=training.method.lower(), backend=training.backend, **options)
+    if sequences.seq_len is not None:
+        options["seq_len"] = sequences.seq_len
+    if sequences.iterations is not None:
+        options["iterations"] = sequences.iterations
+    gen = SyntheticGenerator(method=method, backend=training.backend, **options)
     _say(
         quiet,
         f"Fitting {gen.method} on {len(data):,} rows × {data.shape[1]} columns "
         f"(backend {gen.backend.name})",
     )
+    if method == "timegan":
+        if sequences.order_column is not None:
+            data = _dates_read_as_text(data, sequences.order_column)
+        return gen.fit(
+            data,
+            discrete_columns=_columns(training.discrete_columns),
+            entity_column=sequences.entity_column,
+            order_column=sequences.order_column,
+        )
     return gen.fit(data, discrete_columns=_columns(training.discrete_columns))
 
 
@@ -349,20 +456,30 @@ def _model_error(path: str, exc: Exception) -> Exception:
     return ModelFileError(f"{path} is not a readable Genesis model file: {exc}")
 
 
-def _read_model(path: str) -> tuple[dict[str, Any], DataTransformer]:
-    """A model file's JSON document and data transformer, without loading a backend."""
-    from genesis.data.transformer import DataTransformer
+def _is_sequence_model(document: Mapping[str, Any]) -> bool:
+    return "sequence_transformer" in document and "transformer" not in document
+
+
+def _read_document(path: str) -> dict[str, Any]:
+    """A model file's JSON document, checked, without loading a backend."""
     from genesis.errors import ModelFileError
     from genesis.io.model_file import read_model_file
 
     try:
-        document = read_model_file(path).document
+        return read_model_file(path).document
     except (ModelFileError, KeyError, TypeError, ValueError) as exc:
         raise _model_error(path, exc) from exc
-    if "sequence_transformer" in document and "transformer" not in document:
+
+
+def _read_model(path: str) -> tuple[dict[str, Any], DataTransformer]:
+    """A table model file's JSON document and data transformer, without loading a backend."""
+    from genesis.data.transformer import DataTransformer
+    from genesis.errors import ModelFileError
+    document = _read_document(path)
+    if _is_sequence_model(document):
         raise click.UsageError(
-            f"{path} holds a TimeGAN (sequence) model; the command line works with CTGAN and "
-            "TVAE tables. Sample it from Python: "
+            f"{path} holds a TimeGAN (sequence) model; this command works with CTGAN and TVAE "
+            "tables. Sample it with `genesis sample`, or from Python: "
             "SyntheticGenerator.load(path).sample(n_sequences)"
         )
     try:
@@ -453,6 +570,10 @@ def main() -> None:
       genesis fit data.csv -o model.genesis
       genesis sample model.genesis -n 10000 -o synthetic.csv
       genesis evaluate data.csv synthetic.csv --report report.html --model model.genesis
+    \b
+    Sequences (TimeGAN), from a long table with one row per step:
+      genesis fit prices.csv --method timegan --entity-column id --order-column date -o m.genesis
+      genesis sample m.genesis -n 100 -o synthetic_prices.csv
 
     Tables are CSV or Parquet, chosen by the file extension. Exit codes: 0 ok,
     1 error, 2 bad usage. Set GENESIS_DEBUG=1 (or pass --debug) to see tracebacks.
@@ -469,21 +590,37 @@ def main() -> None:
     help="Model file to write (e.g. model.genesis).",
 )
 @_training_options
+@_sequence_options
 @_force_option
 @_common
-def fit(data: str, output: str, training: _Training, force: bool, quiet: bool) -> None:
+def fit(
+    data: str, output: str, training: _Training, sequences: _Sequences, force: bool, quiet: bool
+) -> None:
     """Learn the table DATA (CSV or Parquet) and save the model to MODEL.
 
+    With --method timegan, DATA is a long table of sequences (one row per step):
+    --entity-column says which sequence a row belongs to, --order-column orders
+    the steps.
+
     \b
-    Example:
+    Examples:
       genesis fit data.csv --method ctgan --epochs 300 --seed 0 -o model.genesis
+      genesis fit prices.csv --method timegan --entity-column ticker \\
+          --order-column date --seq-len 24 --iterations 5000 -o prices.genesis
     """
     from genesis.io.tables import read_table
 
     _check_outputs([output], force)
-    gen = _fit(read_table(data), training, quiet)
+    gen = _fit(read_table(data), training, quiet, sequences)
     gen.save(output, overwrite=force)
-    _say(quiet, f"Saved the model ({len(gen.loss_history)} epochs) to {output}")
+    if gen.method == "timegan":
+        from genesis.models.timegan import PHASES
+
+        done = gen.loss_history.groupby("phase")["iteration"].max().to_dict()
+        trained = ", ".join(f"{phase} {done[phase]}" for phase in PHASES if phase in done)
+        _say(quiet, f"Saved the model (iterations: {trained or 'none'}) to {output}")
+    else:
+        _say(quiet, f"Saved the model ({len(gen.loss_history)} epochs) to {output}")
 
 
 @main.command()
@@ -494,7 +631,7 @@ def fit(data: str, output: str, training: _Training, force: bool, quiet: bool) -
     "rows",
     type=click.IntRange(min=1),
     required=True,
-    help="How many rows to generate.",
+    help="How many rows to generate (TimeGAN: sequences, of --seq-len rows each).",
 )
 @click.option(
     "-o", "--output", required=True, metavar="FILE", help="Table to write (.csv or .parquet)."
@@ -542,7 +679,22 @@ def sample(
     options: dict[str, Any] = {"verbose": False}
     if seed is not None:
         options["seed"] = seed
-    # Check the conditions against the model file first: fails fast, before a framework loads.
+    # Check the model file and the conditions first: fails fast, before a framework loads.
+    document = _read_document(model)
+    if _is_sequence_model(document):
+        state = document["sequence_transformer"]
+        if conditions:
+            raise click.UsageError("TimeGAN samples unconditionally; drop -c/--condition")
+        if not isinstance(state, dict) or state.get("input_kind") != "frame":
+            raise click.UsageError(
+                f"{model} is a TimeGAN model fitted on a 3-D array, not a table; sample it "
+                "from Python: SyntheticGenerator.load(path).sample(n_sequences)"
+            )
+        gen = _load_model(model, backend, options)
+        table = gen.sample(rows)
+        write_table(table, output, overwrite=force)
+        _say(quiet, f"Wrote {rows:,} synthetic sequences ({len(table):,} rows) to {output}")
+        return
     _, transformer = _read_model(model)
     wanted = _conditions(transformer, conditions)
     gen = _load_model(model, backend, options)
@@ -592,6 +744,11 @@ def synthesize(
     """
     from genesis.io.tables import read_table, write_table
 
+    if training.method.lower() not in TABLE_METHODS:
+        raise click.UsageError(
+            f"synthesize works with {' and '.join(TABLE_METHODS)}; for timegan run "
+            "`genesis fit --method timegan ...` then `genesis sample`"
+        )
     _check_outputs([output, report, model], force, tables=[output])
     table = read_table(data)
     gen = _fit(table, training, quiet)
@@ -704,7 +861,7 @@ def evaluate_command(
     show_default=True,
     help="Training epochs.",
 )
-@_method_option
+@_table_method_option
 @click.option("--backend", metavar="NAME", default=None, help="Framework to train on.")
 @click.option("--seed", type=int, default=0, show_default=True, help="Seed for a repeatable run.")
 @_force_option

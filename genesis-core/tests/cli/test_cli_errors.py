@@ -225,25 +225,3 @@ def test_evaluate_json_to_stdout_is_valid_json(genesis, table_csv):
 
     assert run.returncode == 0, run.stderr
     assert json.loads(run.stdout)["overall_score"] == 1.0
-
-
-def test_a_timegan_model_file_is_refused_with_the_python_call_to_use(genesis, tmp_path):
-    import numpy as np
-
-    from genesis import SyntheticGenerator
-
-    path = tmp_path / "sequences.genesis"
-    windows = np.random.default_rng(0).random((12, 4, 2))
-    gen = SyntheticGenerator(method="timegan", seq_len=4, iterations=1, seed=0, verbose=False)
-    gen.fit(windows).save(path)
-
-    for args in (
-        ["sample", path, "-n", "3", "-o", tmp_path / "out.csv"],
-        ["evaluate", tmp_path / "a.csv", tmp_path / "a.csv", "--model", path],
-    ):
-        run = genesis(*args)
-        assert run.returncode == 2, run.stderr
-        assert "holds a TimeGAN (sequence) model" in run.stderr, run.stderr
-        assert "SyntheticGenerator.load(path).sample(n_sequences)" in run.stderr
-        assert "Traceback" not in run.stderr
-    assert not (tmp_path / "out.csv").exists()

@@ -1,0 +1,111 @@
+"""`genesis fit --method timegan` and `genesis sample` on a long table of sequences."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+SEQ_LEN = 5
+
+
+@pytest.fixture(scope="module")
+def prices_csv(tmp_path_factory: pytest.TempPathFactory):
+    """8 tickers × 15 days of prices, ISO dates as text (as any CSV has them), rows shuffled."""
+    rng = np.random.default_rng(0)
+    days = pd.date_range("2024-03-01", periods=15, freq="D").strftime("%Y-%m-%d")
+    frame = pd.DataFrame(
+        {
+            "ticker": np.repeat([f"T{i}" for i in range(8)], len(days)),
+            "date": np.tile(days, 8),
+            "price": rng.normal(100.0, 2.0, 8 * len(days)).round(3),
+            "side": rng.choice(["buy", "sell"], 8 * len(days)),
+        }
+    ).sample(frac=1.0, random_state=0)
+    path = tmp_path_factory.mktemp("prices") / "prices.csv"
+    frame.to_csv(path, index=False)
+    return path
+
+
+def _fit_args(prices_csv, output, *extra):  # type: ignore[no-untyped-def]
+    return [
+        "fit", prices_csv, "--method", "timegan", "--entity-column", "ticker",
+        "--order-column", "date", "--seq-len", str(SEQ_LEN), "--iterations", "3",
+        "--seed", "0", "-o", output, *extra,
+    ]  # fmt: skip
+
+
+def test_fit_then_sample_sequences(genesis, prices_csv, tmp_path):
+    model = tmp_path / "prices.genesis"
+    fit = genesis(*_fit_args(prices_csv, model))
+    assert fit.returncode == 0, fit.stderr
+    assert "iterations: embedding 3, supervised 3, joint 3" in fit.stdout
+
+    out = tmp_path / "synthetic.csv"
+    run = genesis("sample", model, "-n", "4", "-o", out, "--seed", "1")
+    assert run.returncode == 0, run.stderr
+    assert f"4 synthetic sequences ({4 * SEQ_LEN} rows)" in run.stdout
+    synthetic = pd.read_csv(out)
+    assert list(synthetic.columns) == ["ticker", "date", "price", "side"]
+    assert len(synthetic) == 4 * SEQ_LEN
+    assert sorted(synthetic["ticker"].unique()) == [0, 1, 2, 3]  # fresh ids
+    # The dates came in as text; they were parsed, so they start and step like the data's.
+    expected = pd.date_range("2024-03-01", periods=SEQ_LEN, freq="D").strftime("%Y-%m-%d")
+    for _, sequence in synthetic.groupby("ticker"):
+        assert sequence["date"].tolist() == expected.tolist()
+    assert set(synthetic["side"]) <= {"buy", "sell"}
+    real = pd.read_csv(prices_csv)
+    assert synthetic["price"].between(real["price"].min(), real["price"].max()).all()
+
+    again = tmp_path / "again.csv"
+    assert genesis("sample", model, "-n", "4", "-o", again, "--seed", "1").returncode == 0
+    pd.testing.assert_frame_equal(pd.read_csv(again), synthetic)
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--epochs", "2"], "not --epochs"),
+        (["--method", "ctgan"], "--entity-column, --order-column, --seq-len, --iterations: only"),
+    ],
+    ids=["epochs", "table-method"],
+)
+def test_fit_option_mistakes_are_usage_errors(genesis, prices_csv, tmp_path, args, message):
+    output = tmp_path / "m.genesis"
+    run = genesis(*_fit_args(prices_csv, output, *args))
+    assert run.returncode == 2, run.stderr
+    assert message in run.stderr and "Traceback" not in run.stderr
+    assert not output.exists()
+
+
+def test_commands_for_tables_refuse_timegan(genesis, prices_csv, tmp_path):
+    model = tmp_path / "prices.genesis"
+    assert genesis(*_fit_args(prices_csv, model)).returncode == 0
+    out = tmp_path / "out.csv"
+
+    run = genesis("sample", model, "-n", "2", "-c", "side=buy", "-o", out)
+    assert run.returncode == 2 and "unconditionally" in run.stderr, run.stderr
+
+    run = genesis("evaluate", prices_csv, prices_csv, "--model", model)
+    assert run.returncode == 2 and "holds a TimeGAN (sequence) model" in run.stderr, run.stderr
+
+    run = genesis("synthesize", prices_csv, "--method", "timegan", "-o", out)
+    assert run.returncode == 2 and "genesis fit --method timegan" in run.stderr, run.stderr
+
+    run = genesis("demo", "--method", "timegan", "-o", tmp_path / "demo")
+    assert run.returncode == 2 and "'timegan' is not one of" in run.stderr, run.stderr
+    assert not out.exists()
+
+
+def test_a_timegan_model_fitted_on_an_array_names_the_python_call(genesis, tmp_path):
+    from genesis import SyntheticGenerator
+
+    model = tmp_path / "array.genesis"
+    windows = np.random.default_rng(0).random((12, 4, 2))
+    gen = SyntheticGenerator(method="timegan", seq_len=4, iterations=1, seed=0, verbose=False)
+    gen.fit(windows).save(model)
+    run = genesis("sample", model, "-n", "3", "-o", tmp_path / "out.csv")
+    assert run.returncode == 2, run.stderr
+    assert "fitted on a 3-D array" in run.stderr
+    assert "SyntheticGenerator.load(path).sample(n_sequences)" in run.stderr
+    assert not (tmp_path / "out.csv").exists()
