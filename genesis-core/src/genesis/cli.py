@@ -163,15 +163,26 @@ class _Training:
     discrete_columns: str | None = None
 
 
-def _training_options(func: F) -> F:
-    """The training options, passed to the command as one argument ``training: _Training``."""
-    names = [field.name for field in fields(_Training)]
+def _grouped(func: F, argument: str, group: type, options: list[Callable[[Any], Any]]) -> F:
+    """Add ``options`` to the command ``func``, which receives them as one argument.
+
+    The options' values are passed as ``argument=group(**values)`` (``group`` a
+    dataclass whose fields are the options' names) instead of one keyword each.
+    """
+    names = [field.name for field in fields(group)]
 
     @functools.wraps(func)
     def command(*args: Any, **kwargs: Any) -> Any:
-        training = _Training(**{name: kwargs.pop(name) for name in names})
-        return func(*args, training=training, **kwargs)
+        values = group(**{name: kwargs.pop(name) for name in names})
+        return func(*args, **{argument: values}, **kwargs)
 
+    for option in reversed(options):
+        command = option(command)
+    return cast(F, command)
+
+
+def _training_options(func: F) -> F:
+    """The training options, passed to the command as one argument ``training: _Training``."""
     options = [
         _method_option,
         click.option(
@@ -221,9 +232,7 @@ def _training_options(func: F) -> F:
             help="Numeric columns to treat as categories (text and boolean columns always are).",
         ),
     ]
-    for option in reversed(options):
-        command = option(command)
-    return cast(F, command)
+    return _grouped(func, "training", _Training, options)
 
 
 # -------------------------------------------------------------------------- helpers
@@ -345,13 +354,6 @@ class _Sequences:
 
 def _sequence_options(func: F) -> F:
     """TimeGAN's options, passed to the command as one argument ``sequences: _Sequences``."""
-    names = [field.name for field in fields(_Sequences)]
-
-    @functools.wraps(func)
-    def command(*args: Any, **kwargs: Any) -> Any:
-        sequences = _Sequences(**{name: kwargs.pop(name) for name in names})
-        return func(*args, sequences=sequences, **kwargs)
-
     options = [
         click.option(
             "--entity-column",
@@ -379,9 +381,7 @@ def _sequence_options(func: F) -> F:
             help="TimeGAN: iterations of each training phase (default 50,000, the paper's).",
         ),
     ]
-    for option in reversed(options):
-        command = option(command)
-    return cast(F, command)
+    return _grouped(func, "sequences", _Sequences, options)
 
 
 def _dates_read_as_text(data: pd.DataFrame, column: str) -> pd.DataFrame:
@@ -475,6 +475,7 @@ def _read_model(path: str) -> tuple[dict[str, Any], DataTransformer]:
     """A table model file's JSON document and data transformer, without loading a backend."""
     from genesis.data.transformer import DataTransformer
     from genesis.errors import ModelFileError
+
     document = _read_document(path)
     if _is_sequence_model(document):
         raise click.UsageError(
