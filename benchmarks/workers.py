@@ -3,7 +3,7 @@
 Every function imports what it measures *before* starting its clock (so import
 time is never counted, for either side), times only the call under test, and
 returns plain data: ``status`` (``"ok"``, ``"not available yet"``,
-``"not implemented"``, ``"not installed"``), ``seconds``, and the ``threads`` the
+``"not installed"``), ``seconds``, and the ``threads`` the
 process had after the measurement.
 """
 
