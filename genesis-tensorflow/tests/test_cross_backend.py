@@ -73,3 +73,29 @@ def test_a_model_file_samples_the_same_rows_on_the_other_backend(
         trained.sample(40, conditions=conditioned, seed=4),
     )
     pd.testing.assert_frame_equal(loaded.loss_history, trained.loss_history)
+
+
+@pytest.mark.parametrize("method", ["ctgan", "tvae"])
+def test_a_model_trained_in_bfloat16_loads_samples_and_resumes_on_tensorflow(method, tmp_path):
+    table = tiny_table(missing=True)
+    trained = SyntheticGenerator(
+        method=method,
+        backend="torch",
+        epochs=2,
+        batch_size=40,
+        seed=0,
+        verbose=False,
+        precision="bfloat16",
+    ).fit(table)
+    path = trained.save(tmp_path / f"{method}.genesis")
+
+    loaded = SyntheticGenerator.load(path, backend="tensorflow", verbose=False)
+
+    # Sampling is float32 on both backends, so the rows are the same.
+    pd.testing.assert_frame_equal(loaded.sample(150, seed=3), trained.sample(150, seed=3))
+    # TensorFlow has no bfloat16 training: the loaded model trains on in float32.
+    assert loaded.config.precision == "float32"
+    loaded.fit(table, epochs=1, resume=True)
+    assert len(loaded.loss_history) == 3
+    # On torch the saved precision stands.
+    assert SyntheticGenerator.load(path, backend="torch").config.precision == "bfloat16"

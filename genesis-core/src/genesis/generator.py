@@ -166,23 +166,31 @@ class SyntheticGenerator:
         else:
             state = f"fitted, {self._fitted.epochs_done} epochs" if self._fitted else "not fitted"
         return (
-            f"SyntheticGenerator(method={self.method!r}, "
-            f"backend={self._backend.name!r}, {state})"
+            f"SyntheticGenerator(method={self.method!r}, backend={self._backend.name!r}, {state})"
         )
 
     def _seed_sequence(self, stream: int) -> np.random.SeedSequence | None:
         seed = self.config.seed
         return None if seed is None else np.random.SeedSequence([seed, stream])
 
+    def _fall_back_to_float32(self) -> None:
+        """After a load: train on in float32 where the backend lacks the saved precision.
+
+        Precision is a training setting (sampling is float32 on every backend), so a
+        model trained in bfloat16 on one backend loads, samples and resumes on a
+        backend without bfloat16; its ``config.precision`` then says ``"float32"``.
+        """
+        precision = self.config.precision
+        if precision != "float32" and not self._backend.supports(precision_capability(precision)):
+            self.config = self.config.replace(precision="float32")
+
     def _require_capability(self) -> None:
-        if (
-            self._backend.supports(inference_capability(self.method))
-            and not self._backend.supports(self.method)
+        if self._backend.supports(inference_capability(self.method)) and not self._backend.supports(
+            self.method
         ):
             raise MethodNotSupportedError(
                 f"The {self._backend.name!r} backend only samples saved {self.method!r} models; "
-                "to train, install a backend: "
-                + " or ".join(BUILTIN_INSTALL_COMMANDS.values())
+                "to train, install a backend: " + " or ".join(BUILTIN_INSTALL_COMMANDS.values())
             )
         if not self._backend.supports(self.method):
             raise MethodNotSupportedError(
@@ -270,8 +278,7 @@ class SyntheticGenerator:
         if self.method == "timegan":
             if epochs is not None:
                 raise ConfigurationError(
-                    "timegan trains for a number of iterations per phase (iterations=), "
-                    "not epochs"
+                    "timegan trains for a number of iterations per phase (iterations=), not epochs"
                 )
             return self._fit_timegan(
                 data,
@@ -603,6 +610,7 @@ class SyntheticGenerator:
         config = config.replace(backend=backend if backend is not None else BackendType.AUTO)
         registry = _registry_for_loading(config.backend, registry)
         gen = cls(config=config, registry=registry, **options)
+        gen._fall_back_to_float32()
         if not gen._backend.supports(inference_capability(gen.method)):
             gen._require_capability()
         validate_weights(spec, content.weights)
@@ -640,6 +648,7 @@ class SyntheticGenerator:
         config = config.replace(backend=backend if backend is not None else BackendType.AUTO)
         registry = _registry_for_loading(config.backend, registry)
         gen = cls(config=config, registry=registry, **options)
+        gen._fall_back_to_float32()
         if not gen._backend.supports(inference_capability(gen.method)):
             gen._require_capability()
         from genesis.timeseries.model import TimeGANModel
@@ -648,8 +657,6 @@ class SyntheticGenerator:
             doc, spec, weights, gen._backend, gen._runtime_options()
         )
         return gen
-
-
 
 
 def _registry_for_loading(
