@@ -16,12 +16,21 @@ Example:
 from __future__ import annotations
 
 from genesis.timeseries.model import TimeGANModel
-from genesis.timeseries.schedule import PhaseTiming, WindowSampler, run_phase, run_schedule
+from genesis.timeseries.schedule import (
+    IntervalCallback,
+    IntervalResult,
+    PhaseTiming,
+    WindowSampler,
+    run_phase,
+    run_schedule,
+)
 from genesis.timeseries.sines import make_sines
 from genesis.timeseries.transform import DEFAULT_ENTITY_COLUMN, SequenceTransformer
 
 __all__ = [
     "DEFAULT_ENTITY_COLUMN",
+    "IntervalCallback",
+    "IntervalResult",
     "PhaseTiming",
     "SequenceTransformer",
     "TimeGANModel",
