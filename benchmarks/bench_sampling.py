@@ -8,6 +8,8 @@ is loaded (not timed) and ``sample(n)`` is timed:
 
 * ctgan: ``CTGAN.load(path).sample(n)``, torch's default threads;
 * genesis torch: ``SyntheticGenerator.load(path, backend="torch").sample(n)`` - target <= 5 s;
+* genesis torch bfloat16: the same with ``sample(n, precision="bfloat16")`` (the network
+  in bfloat16; rows differ slightly from float32's) - same target, as an opt-in;
 * genesis numpy: ``SyntheticGenerator.load(path, backend="numpy")``, no deep-learning
   framework (issue 4) - target <= 2 x genesis torch;
 * genesis tensorflow, the same torch-trained model loaded on the TF backend
@@ -43,7 +45,13 @@ from common import (
 
 TARGET_TORCH_SECONDS = 5.0
 TARGET_NUMPY_RATIO = 2.0
-IMPLS = ("ctgan", "genesis torch", "genesis numpy", "genesis tensorflow")
+IMPLS = (
+    "ctgan",
+    "genesis torch",
+    "genesis torch bfloat16",
+    "genesis numpy",
+    "genesis tensorflow",
+)
 
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
@@ -77,9 +85,15 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
 def _sample(impl: str, paths: dict[str, str], args: argparse.Namespace) -> dict[str, Any]:
     if impl == "ctgan":
         return try_isolated(workers.sample_peer, paths["ctgan"], args.n, args.peer_threads)
-    backend = impl.split()[1]
+    parts = impl.split()
+    backend, precision = parts[1], (parts[2] if len(parts) > 2 else "float32")
     return try_isolated(
-        workers.sample_genesis, paths["genesis"], backend, args.n, args.genesis_threads
+        workers.sample_genesis,
+        paths["genesis"],
+        backend,
+        args.n,
+        args.genesis_threads,
+        precision=precision,
     )
 
 
@@ -140,7 +154,7 @@ def main(argv: list[str] | None = None) -> int:
                         else f"{run.get('status')}: {run.get('error', '')}"
                     )
                     print(
-                        f"  [{method} round {r + 1}/{args.repeats}] {impl:<18} {desc}", flush=True
+                        f"  [{method} round {r + 1}/{args.repeats}] {impl:<22} {desc}", flush=True
                     )
             errors += sum(x.get("status") == "error" for v in runs.values() for x in v)
             errors += sum(f.get("status") == "error" for f in fits.values())
@@ -157,7 +171,7 @@ def main(argv: list[str] | None = None) -> int:
             for impl in args.impls:
                 ok = [x for x in runs[impl] if x.get("status") == "ok"]
                 s = med(impl)
-                if impl == "genesis torch":
+                if impl in ("genesis torch", "genesis torch bfloat16"):
                     target, check = (
                         f"<= {TARGET_TORCH_SECONDS:g} s",
                         verdict(s, TARGET_TORCH_SECONDS),

@@ -213,8 +213,10 @@ def fit_genesis(
     return out
 
 
-def sample_genesis(path: str, backend: str, n: int, threads: int | None) -> dict[str, Any]:
-    """Load a saved Genesis model on ``backend`` and time ``sample(n)``.
+def sample_genesis(
+    path: str, backend: str, n: int, threads: int | None, precision: str = "float32"
+) -> dict[str, Any]:
+    """Load a saved Genesis model on ``backend`` and time ``sample(n, precision=...)``.
 
     ``backend="numpy"`` is framework-free sampling (the core's numpy inference
     backend). A backend that does not declare the model's method reports
@@ -233,8 +235,10 @@ def sample_genesis(path: str, backend: str, n: int, threads: int | None) -> dict
         gen = SyntheticGenerator.load(path, backend=backend, **options)
     except MethodNotSupportedError as exc:
         return {"status": "not available yet", "error": str(exc)}
+    if precision != "float32" and not gen.backend.supports(f"precision:{precision}"):
+        return {"status": "not available yet", "error": f"{backend} has no {precision}"}
     with Stopwatch() as sw:
-        rows = gen.sample(n)
+        rows = gen.sample(n, precision=precision)
     return {
         "status": "ok",
         "seconds": sw.seconds,

@@ -35,7 +35,7 @@ class Frozen:
 
     @hookimpl
     def genesis_generate(self, model, noise, cond):
-        raw = torch_hooks.genesis_generate(model=model, noise=noise, cond=cond)
+        raw = torch_hooks.genesis_generate(model=model, noise=noise, cond=cond, precision="float32")
         return raw + np.float32(0.05)
 
     @hookimpl

@@ -52,3 +52,24 @@ def test_tvae_decoder_matches_numpy(tvae_spec, tvae_batch):
     assert raw.dtype == np.float32 and raw.shape == (64, 14)
     np.testing.assert_allclose(raw, expected, rtol=1e-5, atol=1e-5)
     assert model.decoder.training
+
+
+def test_bfloat16_inference_rounds_like_bfloat16(ctgan_spec, ctgan_batch, tvae_spec):
+    ctgan = build_model(ctgan_spec, RuntimeOptions(seed=3))
+    for seed in range(4):
+        ctgan.train_step(ctgan_batch(seed))
+    tvae = build_model(tvae_spec, RuntimeOptions(seed=3))
+    rng = np.random.default_rng(0)
+    noise = rng.standard_normal((256, 8), dtype=np.float32)
+    cond = np.eye(7, dtype=np.float32)[rng.integers(0, 7, 256)]
+    for model, extra in ((ctgan, cond), (tvae, None)):
+        inputs = noise if model is ctgan else rng.standard_normal((256, 8), dtype=np.float32)
+        full = model.generate(inputs, extra)
+        half = model.generate(inputs, extra, precision="bfloat16")
+        assert half.dtype == np.float32 and half.shape == full.shape
+        error = np.abs(half - full)
+        # bfloat16 keeps 8 bits of mantissa: errors of order 2**-8 of the values' scale,
+        # never float32's 2**-24.
+        scale = np.abs(full).max()
+        assert error.max() < 0.05 * scale, (error.max(), scale)
+        assert error.max() > 1e-5 * scale

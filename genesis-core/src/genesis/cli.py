@@ -126,6 +126,17 @@ def _common(func: F) -> F:
     )(func)
 
 
+def _precision_option(help_text: str) -> Callable[[F], F]:
+    """``--precision float32|bfloat16`` (default float32), with ``help_text``."""
+    return click.option(
+        "--precision",
+        type=click.Choice(["float32", "bfloat16"], case_sensitive=False),
+        default="float32",
+        show_default=True,
+        help=help_text,
+    )
+
+
 def _force_option(func: F) -> F:
     return click.option("--force", is_flag=True, help="Replace output files that already exist.")(
         func
@@ -211,13 +222,9 @@ def _training_options(func: F) -> F:
             show_default=True,
             help="Where to train.",
         ),
-        click.option(
-            "--precision",
-            type=click.Choice(["float32", "bfloat16"], case_sensitive=False),
-            default="float32",
-            show_default=True,
-            help="bfloat16: mixed-precision training of CTGAN and TVAE (faster on hardware "
-            "with native bfloat16; backends that declare it, e.g. torch).",
+        _precision_option(
+            "bfloat16: mixed-precision training of CTGAN and TVAE (faster on hardware "
+            "with native bfloat16; backends that declare it, e.g. torch)."
         ),
         click.option(
             "--threads",
@@ -311,7 +318,11 @@ def _conditions(transformer: DataTransformer, raw: Mapping[str, str]) -> dict[st
 
 
 def _sample(
-    gen: SyntheticGenerator, n: int, conditions: Mapping[str, Any], quiet: bool
+    gen: SyntheticGenerator,
+    n: int,
+    conditions: Mapping[str, Any],
+    quiet: bool,
+    precision: str = "float32",
 ) -> pd.DataFrame:
     """``gen.sample(n)`` in the library's own chunks, with a progress bar over rows."""
     import pandas as pd
@@ -330,7 +341,7 @@ def _sample(
     ) as bar:
         while done < n:
             rows = min(SAMPLE_CHUNK_ROWS, n - done)
-            frames.append(gen.sample(rows, conditions or None))
+            frames.append(gen.sample(rows, conditions or None, precision=precision))
             done += rows
             bar.update(rows)
     return frames[0] if len(frames) == 1 else pd.concat(frames, ignore_index=True)
@@ -655,6 +666,10 @@ def fit(
     default=None,
     help="Framework to run the model on; `numpy` samples without any deep-learning framework.",
 )
+@_precision_option(
+    "bfloat16: run the network in bfloat16, faster where the hardware has it "
+    "(backends that declare it, e.g. torch); rows differ slightly from float32's."
+)
 @_force_option
 @_common
 def sample(
@@ -664,6 +679,7 @@ def sample(
     conditions: dict[str, str],
     seed: int | None,
     backend: str | None,
+    precision: str,
     force: bool,
     quiet: bool,
 ) -> None:
@@ -692,14 +708,14 @@ def sample(
                 "from Python: SyntheticGenerator.load(path).sample(n_sequences)"
             )
         gen = _load_model(model, backend, options)
-        table = gen.sample(rows)
+        table = gen.sample(rows, precision=precision.lower())
         write_table(table, output, overwrite=force)
         _say(quiet, f"Wrote {rows:,} synthetic sequences ({len(table):,} rows) to {output}")
         return
     _, transformer = _read_model(model)
     wanted = _conditions(transformer, conditions)
     gen = _load_model(model, backend, options)
-    table = _sample(gen, rows, wanted, quiet)
+    table = _sample(gen, rows, wanted, quiet, precision.lower())
     write_table(table, output, overwrite=force)
     _say(quiet, f"Wrote {len(table):,} synthetic rows to {output}")
 

@@ -20,7 +20,7 @@ from genesis.backends.numpy_inference import NAME as NUMPY_BACKEND
 from genesis.backends.numpy_inference import inference_capability, numpy_inference_registry
 from genesis.backends.registry import BUILTIN_INSTALL_COMMANDS, BackendRegistry, discover_backends
 from genesis.backends.selection import requested_backend_name, select_backend
-from genesis.config import GeneratorConfig
+from genesis.config import PRECISIONS, GeneratorConfig
 from genesis.data.conditional import ConditionalSampler
 from genesis.data.transformer import DataTransformer
 from genesis.errors import (
@@ -172,6 +172,22 @@ class SyntheticGenerator:
     def _seed_sequence(self, stream: int) -> np.random.SeedSequence | None:
         seed = self.config.seed
         return None if seed is None else np.random.SeedSequence([seed, stream])
+
+    def _check_sample_precision(self, precision: str) -> None:
+        if precision not in PRECISIONS:
+            raise ConfigurationError(
+                f"precision must be one of {', '.join(PRECISIONS)}, got {precision!r}"
+            )
+        if precision == "float32":
+            return
+        if self.method == "timegan":
+            raise ConfigurationError("timegan samples in float32 only")
+        if not self._backend.supports(precision_capability(precision)):
+            raise MethodNotSupportedError(
+                f"The {self._backend.name!r} backend does not sample in precision "
+                f"{precision!r} (it does not declare {precision_capability(precision)!r}); "
+                "use precision='float32' or load the model on a backend that declares it."
+            )
 
     def _fall_back_to_float32(self) -> None:
         """After a load: train on in float32 where the backend lacks the saved precision.
@@ -395,6 +411,7 @@ class SyntheticGenerator:
         conditions: Mapping[str, Any] | None = None,
         *,
         seed: int | None = None,
+        precision: str = "float32",
     ) -> pd.DataFrame | np.ndarray:
         """Generate ``n`` synthetic rows (TimeGAN: ``n`` sequences).
 
@@ -410,13 +427,21 @@ class SyntheticGenerator:
             seed: draw this call's noise from a fresh generator seeded with
                 ``seed`` (default: the generator's own stream, seeded by
                 ``config.seed``).
+            precision: ``"bfloat16"`` runs CTGAN's generator or TVAE's decoder in
+                bfloat16, several times faster on CPUs with native bfloat16 (and
+                on GPUs); the raw outputs then differ from float32 in the third
+                significant digit, so the rows are not those of a float32 call
+                with the same seed. Backends that declare ``precision:bfloat16``
+                only (torch); the default, float32, is the same on every backend.
 
         Returns:
             A DataFrame with the fitted table's columns and dtypes.
 
         Raises:
             NotFittedError: nothing fitted or loaded yet.
-            ConfigurationError: ``n`` is not a positive integer.
+            ConfigurationError: ``n`` is not a positive integer, or ``precision`` is
+                not a known precision (or not float32 for TimeGAN).
+            MethodNotSupportedError: the backend does not declare ``precision``.
             UnknownColumnError, UnknownValueError: a condition names a column that
                 is not a discrete column of the table, or a value never seen.
             GenesisError: the conditions are too rare to reach ``n`` rows.
@@ -425,6 +450,7 @@ class SyntheticGenerator:
         if isinstance(n, bool) or not isinstance(n, (int, np.integer)) or n <= 0:
             raise ConfigurationError(f"n must be a positive integer, got {n!r}")
         n = int(n)
+        self._check_sample_precision(precision)
         rng = np.random.default_rng(seed) if seed is not None else self._sample_rng
         if not isinstance(fitted, _Fitted):
             if conditions:
@@ -451,7 +477,7 @@ class SyntheticGenerator:
                     "learned."
                 )
             m = SAMPLE_CHUNK_ROWS if rejecting else min(SAMPLE_CHUNK_ROWS, n - have)
-            rows = self._generate(fitted, m, rng, sampler, cond_fixed, weights)
+            rows = self._generate(fitted, m, rng, sampler, cond_fixed, weights, precision)
             drawn += m
             keep = np.ones(m, dtype=bool)
             for column, _value, index, span in targets:
@@ -477,6 +503,7 @@ class SyntheticGenerator:
         sampler: ConditionalSampler,
         cond_fixed: np.ndarray | None,
         weights: Mapping[str, np.ndarray],
+        precision: str = "float32",
     ) -> np.ndarray:
         noise = rng.standard_normal((m, fitted.method.embedding_dim), dtype=np.float32)
         cond = None
@@ -486,7 +513,7 @@ class SyntheticGenerator:
                 if cond_fixed is not None
                 else sampler.sample_original(m, rng)
             )
-        raw = self._backend.generate(fitted.model, noise, cond)
+        raw = self._backend.generate(fitted.model, noise, cond, precision)
         return fitted.method.decode(np.asarray(raw, dtype=np.float32), fitted.spec, weights, rng)
 
     @staticmethod

@@ -105,7 +105,9 @@ def genesis_train_step(model: Any, batch: TrainBatch) -> dict[str, float]:
 
 
 @hookspec(firstresult=True)
-def genesis_generate(model: Any, noise: np.ndarray, cond: np.ndarray | None) -> np.ndarray:
+def genesis_generate(
+    model: Any, noise: np.ndarray, cond: np.ndarray | None, precision: str
+) -> np.ndarray:
     """Run the generative network forward in inference mode, without gradients.
 
     Called when sampling, once per chunk of rows. CTGAN: the generator on
@@ -120,6 +122,12 @@ def genesis_generate(model: Any, noise: np.ndarray, cond: np.ndarray | None) -> 
             TimeGAN: ``(n, seq_len, data_dim)`` float32 ``U(0, 1)`` noise; evaluation
             networks: their ``(n, steps, data_dim)`` inputs.
         cond: ``(n, cond_dim)`` float32 condition vectors, or ``None``.
+        precision: ``"float32"``, or ``"bfloat16"`` when the user asked to sample in
+            bfloat16 (only ever passed to a backend that declares the
+            ``precision:bfloat16`` capability, for CTGAN and TVAE). An
+            implementation may leave this argument out of its signature (pluggy
+            passes only the arguments an implementation names) and compute in
+            float32.
 
     Returns:
         ``(n, data_dim)`` float32 raw outputs as a numpy array. TimeGAN:

@@ -138,3 +138,26 @@ def test_mixed_precision_on_a_backend_without_it_is_one_line(genesis, table_csv,
     assert run.returncode == 1
     assert "does not declare 'precision:bfloat16'" in run.stderr
     assert not out.exists()
+
+
+def test_sample_in_bfloat16_is_the_librarys_and_numpy_refuses_it(genesis, model_file, tmp_path):
+    from genesis import SyntheticGenerator
+
+    out = tmp_path / "half.csv"
+    run = genesis(
+        "sample", model_file, "-n", "40", "--seed", "2", "--backend", "torch",
+        "--precision", "bfloat16", "-q", "-o", out,
+    )  # fmt: skip
+    assert run.returncode == 0, run.stderr
+    gen = SyntheticGenerator.load(model_file, backend="torch", seed=2, verbose=False)
+    expected = gen.sample(40, precision="bfloat16")
+    pd.testing.assert_frame_equal(pd.read_csv(out), expected, check_dtype=False)
+
+    never = tmp_path / "never.csv"
+    run = genesis(
+        "sample", model_file, "-n", "5", "--backend", "numpy", "--precision", "bfloat16",
+        "-o", never,
+    )  # fmt: skip
+    assert run.returncode == 1
+    assert "does not sample in precision 'bfloat16'" in run.stderr
+    assert not never.exists()

@@ -54,9 +54,16 @@ def genesis_train_step(model: Any, batch: TrainBatch) -> dict[str, float]:
 
 
 @hookimpl
-def genesis_generate(model: Any, noise: np.ndarray, cond: np.ndarray | None) -> np.ndarray:
-    """Return the raw output of ``model``'s generative network in inference mode."""
-    return model.generate(noise, cond)
+def genesis_generate(
+    model: Any, noise: np.ndarray, cond: np.ndarray | None, precision: str
+) -> np.ndarray:
+    """Return the raw output of ``model``'s generative network in inference mode.
+
+    ``precision="bfloat16"`` runs CTGAN's generator or TVAE's decoder in bfloat16.
+    """
+    if precision == "float32":
+        return model.generate(noise, cond)
+    return model.generate(noise, cond, precision=precision)
 
 
 @hookimpl

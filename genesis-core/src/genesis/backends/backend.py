@@ -83,9 +83,17 @@ class Backend:
         """Run one optimization step; returns the losses by name."""
         return self._call("genesis_train_step", model=model, batch=batch)
 
-    def generate(self, model: Any, noise: np.ndarray, cond: np.ndarray | None) -> np.ndarray:
+    def generate(
+        self,
+        model: Any,
+        noise: np.ndarray,
+        cond: np.ndarray | None,
+        precision: str = "float32",
+    ) -> np.ndarray:
         """Run the generative network in inference mode; returns raw outputs."""
-        return self._call("genesis_generate", model=model, noise=noise, cond=cond)
+        return self._call(
+            "genesis_generate", model=model, noise=noise, cond=cond, precision=precision
+        )
 
     def get_weights(self, model: Any) -> dict[str, np.ndarray]:
         """Export the model's weights under their framework-neutral names."""
