@@ -182,12 +182,16 @@ class SyntheticGenerator:
             return
         if self.method == "timegan":
             raise ConfigurationError("timegan samples in float32 only")
-        if not self._backend.supports(precision_capability(precision)):
+        if not self._has_precision(precision):
             raise MethodNotSupportedError(
                 f"The {self._backend.name!r} backend does not sample in precision "
                 f"{precision!r} (it does not declare {precision_capability(precision)!r}); "
                 "use precision='float32' or load the model on a backend that declares it."
             )
+
+    def _has_precision(self, precision: str) -> bool:
+        """Whether the backend computes in ``precision`` (float32: every backend)."""
+        return precision == "float32" or self._backend.supports(precision_capability(precision))
 
     def _fall_back_to_float32(self) -> None:
         """After a load: train on in float32 where the backend lacks the saved precision.
@@ -196,8 +200,7 @@ class SyntheticGenerator:
         model trained in bfloat16 on one backend loads, samples and resumes on a
         backend without bfloat16; its ``config.precision`` then says ``"float32"``.
         """
-        precision = self.config.precision
-        if precision != "float32" and not self._backend.supports(precision_capability(precision)):
+        if not self._has_precision(self.config.precision):
             self.config = self.config.replace(precision="float32")
 
     def _require_capability(self) -> None:
@@ -216,7 +219,7 @@ class SyntheticGenerator:
                 "Choose a backend whose capabilities include it; `genesis backends` lists them."
             )
         precision = self.config.precision
-        if precision != "float32" and not self._backend.supports(precision_capability(precision)):
+        if not self._has_precision(precision):
             raise MethodNotSupportedError(
                 f"The {self._backend.name!r} backend does not train in precision {precision!r} "
                 f"(it does not declare {precision_capability(precision)!r}); use "
@@ -263,8 +266,8 @@ class SyntheticGenerator:
             resume: continue training the current model (fitted or loaded) on
                 ``data`` instead of starting over; the data transform is kept, so
                 ``data`` must have the same columns. Optimizer state restarts after
-                a load. TimeGAN runs each phase's configured iterations again, from
-                the current weights (set the phases you do not want to 0).
+                a load. TimeGAN trains on from the current weights for the
+                configured iterations of each phase, or for ``iterations``.
             callbacks: called after every epoch with an
                 :class:`~genesis.training.loop.EpochResult` (TimeGAN: after every
                 100 iterations of a phase, with an

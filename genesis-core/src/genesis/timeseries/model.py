@@ -124,19 +124,9 @@ class TimeGANModel:
             discrete_columns=discrete_columns,
         )
         spec = ModelSpec(method="timegan", params=params, data_dim=transformer.output_dim)
-        model = backend.build_model(spec, options)
-        sampler = WindowSampler(windows, params.batch_size, rng)
-        history, timings = run_schedule(
-            params,
-            sampler,
-            lambda batch: backend.train_step(model, batch),  # type: ignore[arg-type]
-            verbose=verbose,
-            description=f"timegan [{backend.name}]",
-            callbacks=callbacks,
-        )
-        return cls(
-            transformer=transformer, spec=spec, model=model, history=history, timings=timings
-        )
+        fitted = cls(transformer=transformer, spec=spec, model=backend.build_model(spec, options))
+        fitted._train(backend, params, windows, rng, verbose=verbose, callbacks=callbacks)
+        return fitted
 
     def resume(
         self,
@@ -161,11 +151,23 @@ class TimeGANModel:
             DataValidationError, UnknownColumnError: ``data`` does not fit the transform.
         """
         windows = self.transformer.transform(data)
-        sampler = WindowSampler(windows, self.params.batch_size, rng)
+        self._train(backend, iterations, windows, rng, verbose=verbose, callbacks=callbacks)
+
+    def _train(
+        self,
+        backend: Backend,
+        iterations: TimeGANParams,
+        windows: np.ndarray,
+        rng: np.random.Generator,
+        *,
+        verbose: bool,
+        callbacks: Sequence[IntervalCallback],
+    ) -> None:
+        """Run the schedule on ``windows``; the history and its numbering continue."""
         model = self.model
         history, timings = run_schedule(
             iterations,
-            sampler,
+            WindowSampler(windows, self.params.batch_size, rng),
             lambda batch: backend.train_step(model, batch),  # type: ignore[arg-type]
             verbose=verbose,
             description=f"timegan [{backend.name}]",
