@@ -46,7 +46,8 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     )
     add_data_args(parser)
     add_common_args(parser)
-    add_thread_args(parser)  # --peer-threads is accepted for run.sh and unused here
+    # 1 thread, TensorFlow's default; --peer-threads is accepted for run.sh and unused here
+    add_thread_args(parser, genesis_default=1)
     parser.add_argument("--epochs", type=int, default=None, help="epochs per fit (default 10)")
     args = parser.parse_args(argv)
     if args.quick:

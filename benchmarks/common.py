@@ -13,9 +13,11 @@ Conventions used by all scripts:
 * The 80/20 train/test split is a fixed permutation (``--split-seed``, default 0).
 * ``--rows N`` keeps the first N rows of the (shuffled) train split.
 * The peer (sdv-dev ``ctgan``) runs with torch's default threads unless
-  ``--peer-threads`` says otherwise; Genesis runs with ``num_threads=1`` unless
-  ``--genesis-threads`` says otherwise. Every figure is printed with the thread
-  counts the process really had after the measurement.
+  ``--peer-threads`` says otherwise; Genesis runs with its own default policy
+  (on torch: the thread count tuned step by step) unless ``--genesis-threads``
+  says otherwise (``bench_backends.py``: 1, as TensorFlow's default). Every
+  figure is printed with the thread counts the process really had after the
+  measurement.
 """
 
 from __future__ import annotations
@@ -160,15 +162,21 @@ def parse_threads(value: str) -> int | None:
 
 
 def add_thread_args(
-    parser: argparse.ArgumentParser, *, peer: bool = True, precision: bool = False
+    parser: argparse.ArgumentParser,
+    *,
+    peer: bool = True,
+    precision: bool = False,
+    genesis_default: int | None = None,
 ) -> None:
-    """``--genesis-threads`` (default 1), ``--peer-threads`` (default: torch's default) and,
-    for the scripts that train on torch, ``--genesis-precision`` (default float32)."""
+    """``--genesis-threads`` (default: the backend's policy, or ``genesis_default``),
+    ``--peer-threads`` (default: torch's default) and, for the scripts that train on
+    torch, ``--genesis-precision`` (default float32)."""
     parser.add_argument(
         "--genesis-threads",
         type=parse_threads,
-        default=1,
-        help="Genesis num_threads (int, or 'default' for the backend's policy); default 1",
+        default=genesis_default,
+        help="Genesis num_threads (int, or 'default' for the backend's policy: on torch, "
+        f"tuned while training); default {genesis_default or 'default'}",
     )
     if precision:
         parser.add_argument(
@@ -206,12 +214,15 @@ class TorchThreadRecorder:
     restores the caller's afterwards, so reading ``torch.get_num_threads()`` after
     a fit shows the process default, not what the fit ran with. Calling the
     recorder returns the count the library set (the first one recorded), or the
-    current count when nothing was set (it already matched).
+    current count when nothing was set (it already matched); with ``tuned=True``
+    (Genesis's default policy, which tunes the count step by step in training),
+    every count it used, e.g. ``1/2``.
     """
 
-    def __init__(self) -> None:
+    def __init__(self, tuned: bool = False) -> None:
         import torch
 
+        self.tuned = tuned
         self.default = torch.get_num_threads()
         self.values: list[int] = []
         original = torch.set_num_threads
@@ -224,7 +235,13 @@ class TorchThreadRecorder:
 
     def __call__(self, set_by: str) -> dict[str, Any]:
         info = torch_threads(set_by)
-        if self.values:
+        if self.tuned:
+            # Set and restored around the steps that ran on another count than the
+            # process default: every value seen, and the default, were used.
+            used = sorted({*self.values, self.default})
+            info["intra"] = "/".join(str(v) for v in used)
+            info["set_by"] += f"; tuned per step, process default {self.default}"
+        elif self.values:
             info["intra"] = self.values[0]
             if self.values[0] != self.default:
                 info["set_by"] += f"; around its calls, process default {self.default}"

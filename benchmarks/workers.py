@@ -138,7 +138,7 @@ def _genesis_setup(backend: str, threads: int | None) -> tuple[str, Any]:
     if backend == "torch":
         import genesis_torch.training  # noqa: F401
 
-        return set_by, TorchThreadRecorder()
+        return set_by, TorchThreadRecorder(tuned=threads is None)
     if backend == "tensorflow":
         try:
             import tensorflow  # noqa: F401

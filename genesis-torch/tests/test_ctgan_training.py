@@ -217,11 +217,33 @@ def test_thread_count_of_the_caller_is_restored(ctgan_spec, ctgan_batch):
     assert torch.get_num_threads() == before
 
 
-def test_default_threads_one_for_training_callers_setting_for_sampling(ctgan_spec):
+@pytest.fixture
+def torch_threads():
+    """``set(n)``: torch's thread count for the test; the caller's is restored after."""
+    before = torch.get_num_threads()
+    yield torch.set_num_threads
+    torch.set_num_threads(before)
+
+
+def test_default_threads_are_tuned_in_training_and_the_callers_for_sampling(
+    ctgan_spec, ctgan_batch, torch_threads
+):
+    torch_threads(2)
     default = build_model(ctgan_spec, RuntimeOptions(seed=0))
-    assert (default.num_threads, default.sample_threads) == (1, None)
+    assert default.tuner is not None and default.tuner.candidates == (1, 2)
+    assert default.sample_threads is None
+    for seed in range(8):
+        default.train_step(ctgan_batch(seed))
+    assert torch.get_num_threads() == 2
     pinned = build_model(ctgan_spec, RuntimeOptions(seed=0, num_threads=2))
+    assert pinned.tuner is None
     assert (pinned.num_threads, pinned.sample_threads) == (2, 2)
+
+
+def test_one_thread_available_means_no_tuning(ctgan_spec, torch_threads):
+    torch_threads(1)
+    model = build_model(ctgan_spec, RuntimeOptions(seed=0))
+    assert model.tuner is None and model.num_threads == 1
 
 
 def test_thread_count_must_be_positive(ctgan_spec):

@@ -28,7 +28,15 @@ __all__ = [
 
 
 class Residual(nn.Module):
-    """``concat([relu(batchnorm(dense(x))), x])``: new features first, then the input."""
+    """``concat([relu(batchnorm(dense(x))), x])``: new features first, then the input.
+
+    In training mode the dense layer computes its output transposed, one row per
+    unit, and batch normalization sees it as ``(1, units, rows)``. The statistics
+    are the same (over the rows), but torch then reduces each unit's batch in one
+    piece, so the result does not depend on the number of threads; on a
+    ``(rows, units)`` input torch splits the rows between threads, and a seeded
+    fit would change with the thread count.
+    """
 
     def __init__(self, n_in: int, n_out: int, momentum: float, eps: float) -> None:
         super().__init__()
@@ -36,7 +44,13 @@ class Residual(nn.Module):
         self.batchnorm = nn.BatchNorm1d(n_out, eps=eps, momentum=momentum)
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
-        return torch.cat([torch.relu(self.batchnorm(self.dense(x))), x], dim=1)
+        if not self.training:
+            return torch.cat([torch.relu(self.batchnorm(self.dense(x))), x], dim=1)
+        by_unit = torch.addmm(self.dense.bias[:, None], self.dense.weight, x.T)
+        # Back to one row per input row before the ReLU: its backward on operands of
+        # different layouts would take a slow strided path.
+        new = self.batchnorm(by_unit[None])[0].T.contiguous().relu_()
+        return torch.cat([new, x], dim=1)
 
 
 class Generator(nn.Module):
@@ -165,17 +179,18 @@ class Discriminator(nn.Module):
             mask = None
             if self.training and self.dropout > 0.0:
                 # torch.rand + compare: several times faster than bernoulli_ on the CPU.
+                # The mask takes the activations' dtype, so bfloat16 stays bfloat16.
                 uniform = torch.rand(pre.shape, generator=generator, device=pre.device)
-                mask = uniform.lt_(keep).mul_(1.0 / keep)
+                mask = uniform.lt_(keep).to(h.dtype).mul_(1.0 / keep)
                 h = h * mask
             if gradient_from is not None:
                 part = pre[gradient_from:]
-                slope = torch.where(part > 0, 1.0, self.slope)
+                slope = torch.where(part > 0, 1.0, self.slope).to(part.dtype)
                 derivatives.append(slope if mask is None else slope * mask[gradient_from:])
         score = self.output(h)
         if gradient_from is None:
             return score, None
-        grad = self.output.weight.expand(score.shape[0] - gradient_from, -1)
+        grad = self.output.weight.to(h.dtype).expand(score.shape[0] - gradient_from, -1)
         for layer, derivative in zip(reversed(self.hidden), reversed(derivatives), strict=True):
             grad = (grad * derivative) @ layer.weight
         return score, grad

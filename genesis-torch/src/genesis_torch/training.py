@@ -18,16 +18,23 @@ bfloat16) and their outputs are cast back to float32 before any activation or
 loss; weights, gradients and Adam's state stay float32. Sampling is float32.
 
 Threads: torch's intra-op thread count is process-wide. A model sets it to its own
-count (``RuntimeOptions.num_threads``, else :data:`DEFAULT_NUM_THREADS`) for the
-duration of each ``train_step`` and restores the caller's value afterwards.
-``generate`` runs large batches (tens of thousands of rows), which split well over
-threads: it uses ``RuntimeOptions.num_threads`` when given, else torch's own
-setting (by default one thread per core).
+count for the duration of each ``train_step`` and restores the caller's value
+afterwards: ``RuntimeOptions.num_threads`` when given; otherwise, on the CPU, a
+:class:`~genesis.training.threads.ThreadTuner` picks, step by step, whichever of
+1, 2, 4, ... up to torch's setting (by default one thread per core) trains
+fastest now: more threads on an idle machine, one when another process keeps a
+core busy (where more would make each step many times slower). The arithmetic is
+thread-invariant (see :class:`~genesis_torch.networks.Residual` and
+:meth:`TorchCTGAN.conditional_loss`), so a seeded fit does not depend on the
+counts chosen. ``generate`` runs large batches (tens of thousands of rows), which
+split well over threads: it uses ``RuntimeOptions.num_threads`` when given, else
+torch's own setting.
 """
 
 from __future__ import annotations
 
 import contextlib
+import time
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 
@@ -41,6 +48,8 @@ from genesis.models.activations import output_layout
 from genesis.models.batches import CTGANBatch, TVAEBatch
 from genesis.models.spec import CTGANParams, ModelSpec, TVAEParams
 from genesis.models.weights import validate_weights
+from genesis.training.threads import ThreadTuner, thread_candidates
+from genesis_torch.adam import adam
 from genesis_torch.networks import (
     Discriminator,
     Generator,
@@ -52,14 +61,11 @@ from genesis_torch.networks import (
 __all__ = ["DEFAULT_NUM_THREADS", "TorchCTGAN", "TorchTVAE", "build_model"]
 
 DEFAULT_NUM_THREADS = 1
-"""Intra-op threads used on the CPU when :attr:`RuntimeOptions.num_threads` is ``None``.
+"""Intra-op threads for training when :attr:`RuntimeOptions.num_threads` is ``None``
+and no thread count is tuned (off the CPU, or when torch is set to one thread).
 
-The networks are small (a few hundred units, batches of 500 rows): most of a step
-is operations too small to split well, so a second thread gains little even on an
-idle machine (a CTGAN step on Adult-sized data, 2-core CPU: about 10% faster), and
-when anything else runs on the other core the threads wait for each other at every
-operation and a step becomes several times slower. One thread is the robust
-default; pass ``num_threads`` to use more on a machine reserved for the job.
+On the CPU with more than one thread available the count is tuned while training
+instead (see the module docstring).
 """
 
 
@@ -153,24 +159,14 @@ def _to_tensor(array: np.ndarray, device: torch.device) -> torch.Tensor:
     return torch.from_numpy(array).to(device)
 
 
-def _adam(
-    params: Iterator[nn.Parameter] | list[nn.Parameter],
-    lr: float,
-    betas: tuple[float, float],
-    weight_decay: float,
-) -> torch.optim.Adam:
-    """Adam (L2 penalty added to the gradient, as in the papers' code), fused when possible.
+def _total(x: torch.Tensor) -> torch.Tensor:
+    """The sum of a ``(rows, columns)`` tensor, the same whatever the thread count.
 
-    The fused implementation updates all tensors in one kernel: on the CPU it is
-    about ten times faster than the default for-each-parameter loop, which would
-    otherwise cost as much as the networks' forward passes. Torch builds without it
-    (before 2.4 on the CPU) fall back to the multi-tensor implementation.
+    A whole-tensor sum of more than 32,768 elements is split between threads, and
+    the partial sums' rounding then depends on their number; summing each row and
+    then the row sums (one per batch row) keeps one order.
     """
-    params = list(params)
-    try:
-        return torch.optim.Adam(params, lr=lr, betas=betas, weight_decay=weight_decay, fused=True)
-    except (RuntimeError, TypeError, ValueError):
-        return torch.optim.Adam(params, lr=lr, betas=betas, weight_decay=weight_decay, foreach=True)
+    return x.sum(dim=1).sum()
 
 
 def _global_rng_untouched() -> contextlib.AbstractContextManager[None]:
@@ -241,6 +237,7 @@ class _TorchModel:
     rng: torch.Generator
     num_threads: int
     sample_threads: int | None
+    tuner: ThreadTuner | None
     slots: dict[str, _Slot]
     mixed: bool
 
@@ -253,6 +250,10 @@ class _TorchModel:
         if self.num_threads < 1:
             raise ConfigurationError(f"num_threads must be at least 1, got {options.num_threads}")
         self.sample_threads = None if options.num_threads is None else self.num_threads
+        self.tuner = None
+        available = torch.get_num_threads()
+        if options.num_threads is None and self.device.type == "cpu" and available > 1:
+            self.tuner = ThreadTuner(thread_candidates(available))
         if options.precision not in ("float32", "bfloat16"):
             raise ConfigurationError(
                 f"the torch backend trains in float32 or bfloat16, not {options.precision!r}"
@@ -264,6 +265,15 @@ class _TorchModel:
         if not self.mixed:
             return contextlib.nullcontext()
         return torch.autocast(device_type=self.device.type, dtype=torch.bfloat16)
+
+    def _network_input(self, x: torch.Tensor) -> torch.Tensor:
+        """``x`` in the networks' compute dtype: bfloat16 in mixed precision.
+
+        Casting once at a network's entry keeps every activation after it in
+        bfloat16 (autocast alone would cast each layer's input, and a residual
+        concatenation or dropout mask in float32 would promote it back).
+        """
+        return x.to(torch.bfloat16) if self.mixed else x
 
     @contextlib.contextmanager
     def _threads(self, count: int | None) -> Iterator[None]:
@@ -280,8 +290,15 @@ class _TorchModel:
 
     def train_step(self, batch: CTGANBatch | TVAEBatch) -> dict[str, float]:
         """Run one optimization step on ``batch``; return the losses by name."""
-        with self._threads(self.num_threads):
-            return self._train_step(batch)
+        if self.tuner is None:
+            with self._threads(self.num_threads):
+                return self._train_step(batch)
+        threads = self.tuner.choose()
+        with self._threads(threads):
+            start = time.perf_counter()
+            losses = self._train_step(batch)  # returns Python floats: the step is done
+            self.tuner.record(threads, time.perf_counter() - start)
+        return losses
 
     def generate(
         self, noise: np.ndarray, cond: np.ndarray | None = None, precision: str = "float32"
@@ -347,13 +364,13 @@ class TorchCTGAN(_TorchModel):
         self.rng = _seeded_init([self.generator_net, self.discriminator], options, self.device)
         self.generator_net.to(self.device).train()
         self.discriminator.to(self.device).train()
-        self.optimizer_g = _adam(
+        self.optimizer_g = adam(
             self.generator_net.parameters(),
             lr=params.generator_lr,
             betas=params.betas,
             weight_decay=params.generator_decay,
         )
-        self.optimizer_d = _adam(
+        self.optimizer_d = adam(
             self.discriminator.parameters(),
             lr=params.discriminator_lr,
             betas=params.betas,
@@ -395,7 +412,7 @@ class TorchCTGAN(_TorchModel):
         log_p = layout.data.log_softmax(layout.data.gather(raw))
         chosen = mask.index_select(1, layout.data.segment)  # each column's weight, per block
         target = layout.cond.gather(cond) * chosen
-        return -(target * log_p).sum() / raw.shape[0]
+        return -_total(target * log_p) / raw.shape[0]
 
     def _critic_loss(self, real: torch.Tensor, fake: torch.Tensor) -> torch.Tensor:
         """WGAN-GP critic loss: mean D(fake) - mean D(real) + lambda * gradient penalty.
@@ -410,7 +427,9 @@ class TorchCTGAN(_TorchModel):
         mixed = torch.lerp(fake, real, alpha.expand(packs, pac, 1).reshape(-1, 1))
         with self._forward():
             scores, grad = self.discriminator.score_with_input_gradient(
-                torch.cat([real, fake, mixed]), self.rng, gradient_from=2 * packs
+                self._network_input(torch.cat([real, fake, mixed])),
+                self.rng,
+                gradient_from=2 * packs,
             )
         assert grad is not None
         scores, grad = scores.float(), grad.float()
@@ -440,7 +459,8 @@ class TorchCTGAN(_TorchModel):
             cond = cond_all[step]
             with torch.no_grad():
                 with self._forward():
-                    raw = g_net(torch.cat([self._noise(cond.shape[0]), cond], dim=1))
+                    noise = torch.cat([self._noise(cond.shape[0]), cond], dim=1)
+                    raw = g_net(self._network_input(noise))
                 fake = torch.cat([self.activate(raw.float()), cond], dim=1)
             loss_d = self._critic_loss(torch.cat([real_all[step], cond], dim=1), fake)
             self.optimizer_d.zero_grad(set_to_none=True)
@@ -449,12 +469,13 @@ class TorchCTGAN(_TorchModel):
             loss_d_sum += loss_d.detach()
 
         with self._forward():
-            raw = g_net(torch.cat([self._noise(gen_cond.shape[0]), gen_cond], dim=1)).float()
+            noise = torch.cat([self._noise(gen_cond.shape[0]), gen_cond], dim=1)
+            raw = g_net(self._network_input(noise)).float()
         fake = torch.cat([self.activate(raw), gen_cond], dim=1)
         d_net.requires_grad_(False)  # no critic weight gradients in the generator step
         try:
             with self._forward():
-                score = d_net(fake, self.rng).float()
+                score = d_net(self._network_input(fake), self.rng).float()
         finally:
             d_net.requires_grad_(True)
         loss_g = -score.mean() + self.conditional_loss(raw, gen_cond, gen_mask)
@@ -495,7 +516,7 @@ class TorchTVAE(_TorchModel):
         self.rng = _seeded_init([self.encoder, self.decoder], options, self.device)
         self.encoder.to(self.device).train()
         self.decoder.to(self.device).train()
-        self.optimizer = _adam(
+        self.optimizer = adam(
             [*self.encoder.parameters(), *self.decoder.parameters()],
             lr=params.lr,
             betas=(0.9, 0.999),
@@ -518,9 +539,9 @@ class TorchTVAE(_TorchModel):
         error = real.index_select(1, layout.tanh_index) - torch.tanh(
             raw.index_select(1, layout.tanh_index)
         )
-        loss = (error**2 / (2 * sigma**2)).sum() + rows * torch.log(sigma).sum()
+        loss = _total(error**2 / (2 * sigma**2)) + rows * torch.log(sigma).sum()
         log_p = layout.softmax.log_softmax(layout.softmax.gather(raw))
-        return loss - (layout.softmax.gather(real) * log_p).sum()
+        return loss - _total(layout.softmax.gather(real) * log_p)
 
     def _train_step(self, batch: CTGANBatch | TVAEBatch) -> dict[str, float]:
         """One Adam step on the evidence lower bound, then clamp ``sigma``."""
@@ -536,7 +557,7 @@ class TorchTVAE(_TorchModel):
         z = mu + eps * torch.exp(0.5 * logvar)
         with self._forward():
             raw = self.decoder(z).float()
-        kl = -0.5 * torch.sum(1.0 + logvar - mu**2 - logvar.exp())
+        kl = -0.5 * _total(1.0 + logvar - mu**2 - logvar.exp())
         loss = (params.loss_factor * self._reconstruction_loss(raw, real) + kl) / rows
         self.optimizer.zero_grad(set_to_none=True)
         loss.backward()
