@@ -106,3 +106,44 @@ def test_unconditional_marginals_follow_real_frequencies_not_log_frequencies():
     freq = gen.sample(5000)["c"].value_counts(normalize=True)
     # log-frequency sampling would give a ~ 0.40; the real share is 0.80.
     assert freq["a"] > 0.65, freq
+
+
+def test_sampling_in_several_chunks_does_not_depend_on_the_worker_threads_timing(monkeypatch):
+    """The network runs one chunk ahead in a worker thread; the rows must not depend on when."""
+    import time
+
+    import genesis.generator
+
+    monkeypatch.setattr(genesis.generator, "SAMPLE_CHUNK_ROWS", 64)
+    gen = _gen(epochs=1).fit(tiny_table())
+    reference = gen.sample(300, seed=3)
+    assert len(reference) == 300
+    pd.testing.assert_frame_equal(gen.sample(300, seed=3), reference)
+
+    fast_generate = gen.backend.generate
+    delays = iter([0.05, 0.0, 0.03, 0.0, 0.05])
+
+    def uneven(*args, **kwargs):
+        time.sleep(next(delays, 0.0))
+        return fast_generate(*args, **kwargs)
+
+    monkeypatch.setattr(gen.backend, "generate", uneven)
+    pd.testing.assert_frame_equal(gen.sample(300, seed=3), reference)
+
+
+def test_an_error_in_the_sampling_worker_reaches_the_caller(monkeypatch):
+    import genesis.generator
+
+    monkeypatch.setattr(genesis.generator, "SAMPLE_CHUNK_ROWS", 64)
+    gen = _gen(epochs=1).fit(tiny_table())
+    calls = []
+
+    def failing_third(*args, **kwargs):
+        calls.append(1)
+        if len(calls) == 3:
+            raise GenesisError("network failed on chunk 3")
+        return gen.backend.__class__.generate(gen.backend, *args, **kwargs)
+
+    monkeypatch.setattr(gen.backend, "generate", failing_third)
+    with pytest.raises(GenesisError, match="chunk 3"):
+        gen.sample(300)

@@ -324,23 +324,28 @@ def _sample(
     quiet: bool,
     precision: str = "float32",
 ) -> pd.DataFrame:
-    """``gen.sample(n)`` in the library's own chunks, with a progress bar over rows."""
+    """``gen.sample(n)`` in parts of ten library chunks, with a progress bar over rows.
+
+    Each part is one ``sample`` call, so the library's pipeline (the network one
+    chunk ahead in a worker thread) runs within it.
+    """
     import pandas as pd
     from tqdm.auto import tqdm
 
     from genesis.generator import SAMPLE_CHUNK_ROWS
 
+    part = 10 * SAMPLE_CHUNK_ROWS
     frames = []
     done = 0
     with tqdm(
         total=n,
         desc="sample",
         unit="row",
-        disable=quiet or n <= SAMPLE_CHUNK_ROWS,
+        disable=quiet or n <= part,
         dynamic_ncols=True,
     ) as bar:
         while done < n:
-            rows = min(SAMPLE_CHUNK_ROWS, n - done)
+            rows = min(part, n - done)
             frames.append(gen.sample(rows, conditions or None, precision=precision))
             done += rows
             bar.update(rows)

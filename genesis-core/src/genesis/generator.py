@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import dataclasses
 import os
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -471,7 +472,16 @@ class SyntheticGenerator:
         frames: list[pd.DataFrame] = []
         have, drawn = 0, 0
         rejecting = len(targets) > len(conditioned)
-        budget = max(n * MAX_CANDIDATES_PER_ROW, 1_000_000) if rejecting else n
+        if not rejecting:
+            sizes = [min(SAMPLE_CHUNK_ROWS, n - start) for start in range(0, n, SAMPLE_CHUNK_ROWS)]
+            chunks = self._pipelined(fitted, sizes, rng, sampler, cond_fixed, weights, precision)
+            for rows in chunks:
+                self._set_condition(rows, conditioned, targets)
+                frame = fitted.transformer.inverse_transform(rows, rng)
+                frames.append(self._pin_values(fitted, frame, targets))
+            out = pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0]
+            return out.reset_index(drop=True)
+        budget = max(n * MAX_CANDIDATES_PER_ROW, 1_000_000)
         while have < n:
             if drawn >= budget:
                 raise GenesisError(
@@ -479,16 +489,15 @@ class SyntheticGenerator:
                     f"{drawn} generated rows; the combination is too rare in what the model "
                     "learned."
                 )
-            m = SAMPLE_CHUNK_ROWS if rejecting else min(SAMPLE_CHUNK_ROWS, n - have)
-            rows = self._generate(fitted, m, rng, sampler, cond_fixed, weights, precision)
+            m = SAMPLE_CHUNK_ROWS
+            inputs = self._network_inputs(fitted, m, rng, sampler, cond_fixed)
+            raw = self._backend.generate(fitted.model, *inputs, precision)
+            rows = self._decode(fitted, raw, weights, rng)
             drawn += m
+            self._set_condition(rows, conditioned, targets)
             keep = np.ones(m, dtype=bool)
             for column, _value, index, span in targets:
-                if conditioned and column == conditioned[0][0]:
-                    block = rows[:, span.data_start : span.data_start + span.width]
-                    block[:] = 0.0
-                    block[:, index] = 1.0
-                else:
+                if not (conditioned and column == conditioned[0][0]):
                     keep &= rows[:, span.data_start + index] == 1.0
             rows = rows[keep][: n - have]
             if len(rows):
@@ -498,16 +507,15 @@ class SyntheticGenerator:
         out = pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0]
         return out.reset_index(drop=True)
 
-    def _generate(
-        self,
+    @staticmethod
+    def _network_inputs(
         fitted: _Fitted,
         m: int,
         rng: np.random.Generator,
         sampler: ConditionalSampler,
         cond_fixed: np.ndarray | None,
-        weights: Mapping[str, np.ndarray],
-        precision: str = "float32",
-    ) -> np.ndarray:
+    ) -> tuple[np.ndarray, np.ndarray | None]:
+        """The noise (and, for CTGAN, the condition vectors) of ``m`` rows."""
         noise = rng.standard_normal((m, fitted.method.embedding_dim), dtype=np.float32)
         cond = None
         if fitted.method.conditional:
@@ -516,8 +524,64 @@ class SyntheticGenerator:
                 if cond_fixed is not None
                 else sampler.sample_original(m, rng)
             )
-        raw = self._backend.generate(fitted.model, noise, cond, precision)
+        return noise, cond
+
+    @staticmethod
+    def _decode(
+        fitted: _Fitted,
+        raw: np.ndarray,
+        weights: Mapping[str, np.ndarray],
+        rng: np.random.Generator,
+    ) -> np.ndarray:
         return fitted.method.decode(np.asarray(raw, dtype=np.float32), fitted.spec, weights, rng)
+
+    def _pipelined(
+        self,
+        fitted: _Fitted,
+        sizes: Sequence[int],
+        rng: np.random.Generator,
+        sampler: ConditionalSampler,
+        cond_fixed: np.ndarray | None,
+        weights: Mapping[str, np.ndarray],
+        precision: str,
+    ) -> Iterator[np.ndarray]:
+        """The decoded rows of chunks of ``sizes`` rows, in order.
+
+        The network runs in a worker thread, one chunk ahead: while it computes
+        chunk ``k + 1``, this thread decodes chunk ``k`` and the caller turns it
+        into a frame (numpy and pandas, which the network would otherwise wait
+        for). Every random draw is made in this thread, in an order fixed by the
+        chunk sizes, so a seed gives the same rows as ever; only the backend's
+        ``generate`` runs in the worker.
+        """
+        if len(sizes) == 1:
+            inputs = self._network_inputs(fitted, sizes[0], rng, sampler, cond_fixed)
+            raw = self._backend.generate(fitted.model, *inputs, precision)
+            yield self._decode(fitted, raw, weights, rng)
+            return
+        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="genesis-sample") as worker:
+            pending: Future[np.ndarray] | None = None
+            for m in sizes:
+                inputs = self._network_inputs(fitted, m, rng, sampler, cond_fixed)
+                future = worker.submit(self._backend.generate, fitted.model, *inputs, precision)
+                if pending is not None:
+                    yield self._decode(fitted, pending.result(), weights, rng)
+                pending = future
+            assert pending is not None
+            yield self._decode(fitted, pending.result(), weights, rng)
+
+    @staticmethod
+    def _set_condition(
+        rows: np.ndarray,
+        conditioned: Sequence[tuple[str, Any, int, Any]],
+        targets: Sequence[tuple[str, Any, int, Any]],
+    ) -> None:
+        """Set the conditioned column's one-hot block to its value (CTGAN's first condition)."""
+        for column, _value, index, span in targets:
+            if conditioned and column == conditioned[0][0]:
+                block = rows[:, span.data_start : span.data_start + span.width]
+                block[:] = 0.0
+                block[:, index] = 1.0
 
     @staticmethod
     def _condition_targets(
