@@ -40,7 +40,9 @@ def test_classifier_training_batches_and_spec(fake_backend, fake_plugin):
         seed=1,
     )
     (model,) = fake_plugin.built
-    assert model["spec"].params.hidden_dim == 2 and model["spec"].params.num_layers == 2
+    # the paper's classifier: one GRU cell of features // 2 units (a second cell made
+    # a stronger judge: Sines scored 0.375 instead of 0.220 on the same synthetic data)
+    assert model["spec"].params.hidden_dim == 2 and model["spec"].params.num_layers == 1
     batches = model["batches"]
     assert len(batches) == 4 and all(isinstance(b, SequenceClassifierBatch) for b in batches)
     assert batches[0].x.shape == (32, 6, 4)

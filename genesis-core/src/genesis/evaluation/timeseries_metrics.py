@@ -9,11 +9,12 @@ seeded numpy generator and computes the scores, so every backend that declares
 those methods scores the same way.
 
 * :func:`discriminative_score`: a GRU classifier (``hidden = max(1, features // 2)``,
-  ``num_layers`` cells, last state → one logit) is trained for ``iterations``
-  Adam steps on 80% of the real and 80% of the synthetic sequences, each step on
-  ``batch_size`` real and ``batch_size`` synthetic ones (labels 1 and 0); the
-  score is ``|accuracy - 0.5|`` on the held-out 20% of both (threshold 0.5 on
-  the sigmoid). 0 is best: the classifier cannot tell them apart.
+  one cell by default as in the paper's code, last state → one logit) is trained
+  for ``iterations`` Adam steps on 80% of the real and 80% of the synthetic
+  sequences, each step on ``batch_size`` real and ``batch_size`` synthetic ones
+  (labels 1 and 0); the score is ``|accuracy - 0.5|`` on the held-out 20% of
+  both (threshold 0.5 on the sigmoid). 0 is best: the classifier cannot tell
+  them apart.
 * :func:`predictive_score`: a GRU (``hidden = max(1, features // 2)``) with a dense
   sigmoid output is trained for ``iterations`` steps on the synthetic sequences
   to predict the last feature at steps ``1 .. T-1`` from the other features at
@@ -181,7 +182,7 @@ def discriminative_score(
     backend: Backend | BackendType | str | None = None,
     iterations: int = DISCRIMINATIVE_ITERATIONS,
     batch_size: int = 128,
-    num_layers: int = 2,
+    num_layers: int = 1,
     hidden_dim: int | None = None,
     normalize: bool = True,
     seed: int | None = None,
@@ -198,7 +199,8 @@ def discriminative_score(
             :data:`~genesis.models.timegan.METRIC_CLASSIFIER`.
         iterations: training steps.
         batch_size: real (and as many synthetic) sequences per step.
-        num_layers: GRU cells of the classifier.
+        num_layers: GRU cells of the classifier (the paper's code: one). A deeper
+            classifier is a stronger judge: scores are not comparable with the paper's.
         hidden_dim: units per cell (default ``max(1, features // 2)``).
         normalize: min-max scale both with the real data's range first.
         seed: seeds the split, the batches and the classifier's initial weights.
