@@ -129,8 +129,12 @@ def transform_peer(spec: DataSpec) -> dict[str, Any]:
 # ------------------------------------------------------------------------ genesis
 
 
-def _genesis_setup(backend: str, threads: int | None) -> tuple[str, Any]:
-    """Import the backend's framework before the clock; return (set_by, thread reader)."""
+def _genesis_setup(backend: str, threads: int | None, training: bool = True) -> tuple[str, Any]:
+    """Import the backend's framework before the clock; return (set_by, thread reader).
+
+    ``training``: the measurement trains (Genesis's torch backend then tunes its
+    thread count step by step unless ``threads`` is given); sampling is not tuned.
+    """
     quiet_warnings()
     import genesis.generator  # noqa: F401
 
@@ -138,7 +142,7 @@ def _genesis_setup(backend: str, threads: int | None) -> tuple[str, Any]:
     if backend == "torch":
         import genesis_torch.training  # noqa: F401
 
-        return set_by, TorchThreadRecorder(tuned=threads is None)
+        return set_by, TorchThreadRecorder(tuned=training and threads is None)
     if backend == "tensorflow":
         try:
             import tensorflow  # noqa: F401
@@ -222,7 +226,7 @@ def sample_genesis(
     backend). A backend that does not declare the model's method reports
     ``"not available yet"`` with the reason.
     """
-    set_by, read_threads = _genesis_setup(backend, threads)
+    set_by, read_threads = _genesis_setup(backend, threads, training=False)
     from genesis import SyntheticGenerator
     from genesis.errors import MethodNotSupportedError
 

@@ -547,28 +547,37 @@ class SyntheticGenerator:
     ) -> Iterator[np.ndarray]:
         """The decoded rows of chunks of ``sizes`` rows, in order.
 
-        The network runs in a worker thread, one chunk ahead: while it computes
-        chunk ``k + 1``, this thread decodes chunk ``k`` and the caller turns it
-        into a frame (numpy and pandas, which the network would otherwise wait
-        for). Every random draw is made in this thread, in an order fixed by the
-        chunk sizes, so a seed gives the same rows as ever; only the backend's
-        ``generate`` runs in the worker.
+        A worker thread runs the network and the decoding one chunk ahead: while
+        it works on chunk ``k + 1``, this thread draws the next chunk's noise and
+        the caller turns chunk ``k`` into a frame (numpy and pandas, which the
+        network would otherwise wait for). The randomness stays independent of
+        the threads' timing: the noise and conditions are drawn here, and each
+        chunk's decoding draws from its own generator, seeded here from ``rng``
+        in chunk order.
         """
+
+        def network_and_decode(
+            noise: np.ndarray, cond: np.ndarray | None, decode_rng: np.random.Generator
+        ) -> np.ndarray:
+            raw = self._backend.generate(fitted.model, noise, cond, precision)
+            return self._decode(fitted, raw, weights, decode_rng)
+
+        def chunk_inputs(m: int) -> tuple[np.ndarray, np.ndarray | None, np.random.Generator]:
+            noise, cond = self._network_inputs(fitted, m, rng, sampler, cond_fixed)
+            return noise, cond, np.random.default_rng(rng.integers(0, 2**63))
+
         if len(sizes) == 1:
-            inputs = self._network_inputs(fitted, sizes[0], rng, sampler, cond_fixed)
-            raw = self._backend.generate(fitted.model, *inputs, precision)
-            yield self._decode(fitted, raw, weights, rng)
+            yield network_and_decode(*chunk_inputs(sizes[0]))
             return
         with ThreadPoolExecutor(max_workers=1, thread_name_prefix="genesis-sample") as worker:
             pending: Future[np.ndarray] | None = None
             for m in sizes:
-                inputs = self._network_inputs(fitted, m, rng, sampler, cond_fixed)
-                future = worker.submit(self._backend.generate, fitted.model, *inputs, precision)
+                future = worker.submit(network_and_decode, *chunk_inputs(m))
                 if pending is not None:
-                    yield self._decode(fitted, pending.result(), weights, rng)
+                    yield pending.result()
                 pending = future
             assert pending is not None
-            yield self._decode(fitted, pending.result(), weights, rng)
+            yield pending.result()
 
     @staticmethod
     def _set_condition(
