@@ -230,7 +230,8 @@ def _training_options(func: F) -> F:
             "--threads",
             type=click.IntRange(min=1),
             default=None,
-            help="Framework threads (default: the backend's policy, 1 for training on torch).",
+            help="Framework threads (default: the backend's policy; torch tunes its training "
+            "threads while it trains).",
         ),
         click.option(
             "--discrete-columns",

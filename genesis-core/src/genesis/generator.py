@@ -479,10 +479,9 @@ class SyntheticGenerator:
                 self._set_condition(rows, conditioned, targets)
                 frame = fitted.transformer.inverse_transform(rows, rng)
                 frames.append(self._pin_values(fitted, frame, targets))
-            out = pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0]
-            return out.reset_index(drop=True)
+            have = n
         budget = max(n * MAX_CANDIDATES_PER_ROW, 1_000_000)
-        while have < n:
+        while have < n:  # conditions met by rejection: draw until enough rows match
             if drawn >= budget:
                 raise GenesisError(
                     f"Only {have} of {n} rows matching {dict(conditions or {})} came out of "
