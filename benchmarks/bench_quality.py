@@ -17,6 +17,7 @@ a fresh process and samples as many rows as the train split has. Then:
 
     python bench_quality.py --data PATH                  # full: 300 epochs, peer too
     python bench_quality.py --data PATH --no-peer        # Genesis only (saves ~30 min)
+    python bench_quality.py --data PATH --no-genesis     # ctgan only
     python bench_quality.py --data PATH --quick          # smoke: 1 epoch, 1,500 rows
 """
 
@@ -59,7 +60,13 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     add_common_args(parser)
     add_thread_args(parser, precision=True)
     parser.add_argument("--epochs", type=int, default=None, help="epochs per fit (default 300)")
-    parser.add_argument("--no-peer", action="store_true", help="measure Genesis only")
+    only = parser.add_mutually_exclusive_group()
+    only.add_argument("--no-peer", action="store_true", help="measure Genesis only")
+    only.add_argument(
+        "--no-genesis",
+        action="store_true",
+        help="measure ctgan only (the reference's quality under this protocol)",
+    )
     args = parser.parse_args(argv)
     if args.quick:
         args.repeats = args.repeats or 1
@@ -131,7 +138,7 @@ def main(argv: list[str] | None = None) -> int:
         flush=True,
     )
 
-    impls = ["genesis"] if args.no_peer else ["ctgan", "genesis"]
+    impls = ["genesis"] if args.no_peer else ["ctgan"] if args.no_genesis else ["ctgan", "genesis"]
     rows, results, errors = [], [], 0
     for method in args.methods:
         scores: dict[str, list[dict[str, Any]]] = {impl: [] for impl in impls}

@@ -68,6 +68,7 @@ from genesis.models.timegan import (
     network_layout,
     validate_sequence_weights,
 )
+from genesis.training.memory import keep_freed_heap
 from genesis_torch.recurrent import RecurrentNetwork, init_network
 
 __all__ = [
@@ -128,6 +129,8 @@ class _SequenceModel:
     def _setup(self, spec: ModelSpec, options: RuntimeOptions) -> torch.Generator:
         self.spec = spec
         self.device = torch.device(options.device)
+        if self.device.type == "cpu":
+            keep_freed_heap()
         self.num_threads = (
             DEFAULT_NUM_THREADS if options.num_threads is None else int(options.num_threads)
         )

@@ -29,6 +29,10 @@ thread-invariant (see :class:`~genesis_torch.networks.Residual` and
 counts chosen. ``generate`` runs large batches (tens of thousands of rows), which
 split well over threads: it uses ``RuntimeOptions.num_threads`` when given, else
 torch's own setting.
+
+Memory: building a model for the CPU calls
+:func:`~genesis.training.memory.keep_freed_heap`, so the tensors each step frees stay
+mapped for the next one (see that module).
 """
 
 from __future__ import annotations
@@ -48,6 +52,7 @@ from genesis.models.activations import output_layout
 from genesis.models.batches import CTGANBatch, TVAEBatch
 from genesis.models.spec import CTGANParams, ModelSpec, TVAEParams
 from genesis.models.weights import validate_weights
+from genesis.training.memory import keep_freed_heap
 from genesis.training.threads import ThreadTuner, thread_candidates
 from genesis_torch.adam import adam
 from genesis_torch.networks import (
@@ -244,6 +249,8 @@ class _TorchModel:
     def _setup(self, spec: ModelSpec, options: RuntimeOptions) -> None:
         self.spec = spec
         self.device = torch.device(options.device)
+        if self.device.type == "cpu":
+            keep_freed_heap()
         self.num_threads = (
             DEFAULT_NUM_THREADS if options.num_threads is None else int(options.num_threads)
         )

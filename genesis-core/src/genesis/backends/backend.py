@@ -45,8 +45,7 @@ class Backend:
 
     def __repr__(self) -> str:
         return (
-            f"<Backend {self.name!r} priority={self.info.priority} "
-            f"available={self.info.available}>"
+            f"<Backend {self.name!r} priority={self.info.priority} available={self.info.available}>"
         )
 
     def supports(self, capability: str) -> bool:

@@ -28,7 +28,11 @@ from genesis.models.spec import ModelSpec
 
 __all__ = [
     "INFERENCE_METHODS",
-    "NAME", "NumpyInferencePlugin", "inference_capability", "numpy_inference_registry"]
+    "NAME",
+    "NumpyInferencePlugin",
+    "inference_capability",
+    "numpy_inference_registry",
+]
 
 NAME = "numpy"
 

@@ -148,8 +148,7 @@ class BackendRegistry:
         installed = ", ".join(self.infos) or "none"
         return (
             f"Unknown backend {key!r}. Installed backends: {installed}. "
-            f"Built-in backends install with: "
-            + " or ".join(BUILTIN_INSTALL_COMMANDS.values())
+            f"Built-in backends install with: " + " or ".join(BUILTIN_INSTALL_COMMANDS.values())
         )
 
     def no_backend_message(self) -> str:

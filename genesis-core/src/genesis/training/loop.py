@@ -102,5 +102,3 @@ def _progress(total: int, verbose: bool, description: str) -> Any:
     from tqdm.auto import tqdm
 
     return tqdm(total=total, desc=description, unit="epoch", dynamic_ncols=True)
-
-
