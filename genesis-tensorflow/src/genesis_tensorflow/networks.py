@@ -38,6 +38,7 @@ __all__ = [
     "discriminator_with_input_gradient",
     "encoder",
     "generator",
+    "generator_inference",
     "trainable_names",
 ]
 
@@ -135,6 +136,46 @@ def generator(w: Weights, params: CTGANParams, x: tf.Tensor, training: bool) -> 
         h = _batchnorm(w, f"{block}.batchnorm", dense(w, f"{block}.dense", x), params, training)
         x = tf.concat([tf.nn.relu(h), x], axis=1)
     return dense(w, "generator.output", x)
+
+
+def generator_inference(
+    w: Weights, params: CTGANParams, noise: tf.Tensor, cond: tf.Tensor
+) -> tf.Tensor:
+    """What :func:`generator` computes with ``training=False`` on ``noise ⊕ cond``, for sampling.
+
+    Sampling runs batches of tens of thousands of rows, where normalizing and
+    concatenating activations costs a good part of the matrix products. Here each
+    block's batch normalization (on its running statistics) is folded into its
+    dense layer, and the residual concatenations are never built: each dense
+    kernel is split where its input's parts meet (newest features first, as the
+    blocks concatenate them) and meets each part on its own. The result equals
+    :func:`generator` in inference up to float32 rounding (the torch backend's
+    ``Generator.infer`` does the same).
+    """
+    parts = [noise, cond]
+    eps = params.batchnorm_eps
+    for i in range(len(params.generator_dim)):
+        block = f"generator.residual.{i}"
+        norm = f"{block}.batchnorm"
+        scale = w[f"{norm}.gamma"] * tf.math.rsqrt(w[f"{norm}.moving_variance"] + eps)
+        kernel = w[f"{block}.dense.kernel"] * scale
+        bias = (w[f"{block}.dense.bias"] - w[f"{norm}.moving_mean"]) * scale + w[f"{norm}.beta"]
+        parts.insert(0, tf.nn.relu(_dense_over_parts(parts, kernel, bias)))
+    return _dense_over_parts(parts, w["generator.output.kernel"], w["generator.output.bias"])
+
+
+def _dense_over_parts(parts: list[tf.Tensor], kernel: tf.Tensor, bias: tf.Tensor) -> tf.Tensor:
+    """``concat(parts, axis=1) @ kernel + bias`` without building the concatenation."""
+    out, start = None, 0
+    for part in parts:
+        width = part.shape[1]
+        if not width:
+            continue  # a table without discrete columns: cond has width 0
+        product = tf.matmul(part, kernel[start : start + width])
+        out = product if out is None else out + product
+        start += width
+    assert out is not None
+    return tf.nn.bias_add(out, bias)
 
 
 def discriminator(

@@ -440,8 +440,7 @@ class _CTGANProgram:
         return tf.stack([loss_g, loss_d_sum / max(steps, 1)])
 
     def _generate(self, w: networks.Weights, noise: tf.Tensor, cond: tf.Tensor) -> tf.Tensor:
-        x = tf.concat([noise, cond], axis=1)
-        return networks.generator(w, self.params, x, training=False)
+        return networks.generator_inference(w, self.params, noise, cond)
 
 
 @functools.lru_cache(maxsize=32)
