@@ -197,6 +197,36 @@ def test_training_matches_torch(module):
     _same_training(module, SCHEDULE, gamma=0.7)
 
 
+@pytest.mark.parametrize("first", ["tensorflow", "torch"])
+def test_a_run_moves_to_the_other_backend_with_its_optimizer_state(first):
+    """Half the schedule on one backend, the rest on the other after moving weights and
+    training state: the result is the one backend's uninterrupted run (Adam restarted
+    would move each weight by about the learning rate, ten times the tolerance)."""
+    spec = make_spec("gru")
+    build = {"tensorflow": TFTimeGAN, "torch": TorchTimeGAN}
+    second = "torch" if first == "tensorflow" else "tensorflow"
+    reference = build[first](spec, RuntimeOptions(seed=0))
+    start = build[first](spec, RuntimeOptions(seed=0))
+    for i, phase in enumerate(SCHEDULE[:5]):
+        reference.train_step(batch(phase, i))
+        start.train_step(batch(phase, i))
+    moved = build[second](spec, RuntimeOptions(seed=3))
+    moved.set_weights(start.get_weights())
+    state = start.get_training_state()
+    assert int(state["optimizer.generator.step"]) == 2  # two generator rounds per joint iteration
+    assert int(state["optimizer.embedding.step"]) == 2
+    moved.set_training_state(state)
+    exported = moved.get_training_state()
+    for name, array in state.items():
+        np.testing.assert_array_equal(exported[name], array, err_msg=name)
+    for i, phase in enumerate(SCHEDULE[5:], start=5):
+        reference.train_step(batch(phase, i))
+        moved.train_step(batch(phase, i))
+    expected = reference.get_weights()
+    for name, array in moved.get_weights().items():
+        np.testing.assert_allclose(array, expected[name], rtol=0, atol=TOLERANCE, err_msg=name)
+
+
 def test_xla_compiled_training_matches_torch(monkeypatch):
     monkeypatch.setattr(tf_timegan, "JIT_COMPILE", True)
     _same_training("gru", ["joint", "joint"], num_layers=1)  # every phase: the testkit, default XLA

@@ -36,11 +36,13 @@ from genesis.errors import (
 from genesis.models.spec import ModelSpec
 from genesis.models.tabular import TabularMethod, make_tabular_method
 from genesis.models.timegan import validate_sequence_weights
+from genesis.models.training_state import rng_from_json, rng_to_json, validate_training_state
 from genesis.models.weights import validate_weights
 from genesis.timeseries.schedule import IntervalCallback
 from genesis.training.loop import EpochCallback, run_epochs
 
 if TYPE_CHECKING:  # imported when first used: `import genesis` stays light
+    from genesis.io.model_file import ModelFile
     from genesis.timeseries.model import TimeGANModel
     from genesis.timeseries.transform import SequenceTransformer
 
@@ -50,6 +52,10 @@ __all__ = ["SyntheticGenerator"]
 SAMPLE_CHUNK_ROWS = 50_000
 #: Most candidate rows drawn per requested row when conditions need rejection.
 MAX_CANDIDATES_PER_ROW = 200
+#: The seed sequence's streams (``SeedSequence([seed, stream])``): fitting (transform and
+#: batches) and sampling.
+_STREAM_FIT = 1
+_STREAM_SAMPLE = 2
 
 
 @dataclass
@@ -61,6 +67,10 @@ class _Fitted:
     spec: ModelSpec
     model: Any
     history: list[dict[str, Any]] = field(default_factory=list)
+    #: draws the training batches; a resumed fit goes on with it
+    rng: np.random.Generator | None = None
+    #: the state (:func:`rng_to_json`) the generator had when the first fit encoded its data
+    encoding_rng: dict[str, Any] | None = None
 
     @property
     def epochs_done(self) -> int:
@@ -124,7 +134,7 @@ class SyntheticGenerator:
             chosen if chosen is not None else select_backend(self.config.backend, registry=registry)
         )
         self._fitted: _Fitted | TimeGANModel | None = None
-        self._sample_rng = np.random.default_rng(self._seed_sequence(2))
+        self._sample_rng = np.random.default_rng(self._seed_sequence(_STREAM_SAMPLE))
 
     # ----------------------------------------------------------------- basics
     @property
@@ -266,8 +276,11 @@ class SyntheticGenerator:
             epochs: epochs for this call (default: the configured epochs).
             resume: continue training the current model (fitted or loaded) on
                 ``data`` instead of starting over; the data transform is kept, so
-                ``data`` must have the same columns. Optimizer state restarts after
-                a load. TimeGAN trains on from the current weights for the
+                ``data`` must have the same columns. The run goes on where it
+                stopped: the optimizers' state and the random generators continue,
+                also after :meth:`save` and :meth:`load` (unless the file was saved
+                with ``training_state=False``), so that with a seed, ``a`` epochs and
+                then ``b`` more give the weights of one ``a + b`` epoch fit. TimeGAN trains on from the current weights for the
                 configured iterations of each phase, or for ``iterations``.
             callbacks: called after every epoch with an
                 :class:`~genesis.training.loop.EpochResult` (TimeGAN: after every
@@ -322,7 +335,11 @@ class SyntheticGenerator:
                 f"fit() takes a pandas DataFrame, got {type(data).__name__}; "
                 "wrap arrays with pandas.DataFrame(array, columns=[...])."
             )
-        rng = np.random.default_rng(self._seed_sequence(1))
+        # One generator draws the transform's fit, then its encoding (the mode of each
+        # value), then the batches. A resumed fit replays the encoding's draws from
+        # the state they started in and goes on drawing batches where the last fit
+        # stopped, so that resuming continues the same run.
+        rng = np.random.default_rng(self._seed_sequence(_STREAM_FIT))
         if resume and self._fitted is not None:
             fitted = self._fitted
             missing = [c for c in fitted.transformer.columns if c not in data.columns]
@@ -333,7 +350,10 @@ class SyntheticGenerator:
                     f"missing: {missing or 'none'}, unexpected: {extra or 'none'}"
                 )
             data = data[list(fitted.transformer.columns)]
+            if fitted.encoding_rng is not None:
+                rng = rng_from_json(fitted.encoding_rng)
             transformed = fitted.transformer.transform(data, rng=rng)
+            rng = fitted.rng if fitted.rng is not None else rng
         else:
             transformer = DataTransformer().fit(
                 data,
@@ -342,11 +362,19 @@ class SyntheticGenerator:
                 max_fit_rows=self.config.mixture_fit_rows,
                 max_categories=self.config.max_categories,
             )
+            encoding_rng = rng_to_json(rng)
             transformed = transformer.transform(data, rng=rng)
             method = make_tabular_method(self.method, self.config.method_params())
             spec = method.spec(transformer)
             model = self._backend.build_model(spec, self._runtime_options())
-            fitted = _Fitted(transformer=transformer, method=method, spec=spec, model=model)
+            fitted = _Fitted(
+                transformer=transformer,
+                method=method,
+                spec=spec,
+                model=model,
+                encoding_rng=encoding_rng,
+            )
+        fitted.rng = rng
 
         sampler = ConditionalSampler(fitted.transformer, transformed)
         method = fitted.method
@@ -365,7 +393,7 @@ class SyntheticGenerator:
         )
         fitted.history.extend(history)
         self._fitted = fitted
-        self._sample_rng = np.random.default_rng(self._seed_sequence(2))
+        self._sample_rng = np.random.default_rng(self._seed_sequence(_STREAM_SAMPLE))
         return self
 
     def _fit_timegan(
@@ -382,15 +410,16 @@ class SyntheticGenerator:
         from genesis.timeseries.model import TimeGANModel
 
         params = _with_iterations(self.config.timegan_params(), iterations)
-        rng = np.random.default_rng(self._seed_sequence(1))
         if resume and isinstance(self._fitted, TimeGANModel):
             if entity_column is not None or order_column is not None or discrete_columns:
                 raise ConfigurationError(
                     "resume=True keeps the transform of the first fit; entity_column, "
                     "order_column and discrete_columns cannot change"
                 )
+            if self._fitted.rng is None:
+                self._fitted.rng = np.random.default_rng(self._seed_sequence(_STREAM_FIT))
             self._fitted.resume(
-                self._backend, params, data, rng, verbose=self.config.verbose, callbacks=callbacks
+                self._backend, params, data, verbose=self.config.verbose, callbacks=callbacks
             )
         else:
             self._fitted = TimeGANModel.fit(
@@ -398,14 +427,14 @@ class SyntheticGenerator:
                 self._runtime_options(),
                 params,
                 data,
-                rng,
+                np.random.default_rng(self._seed_sequence(_STREAM_FIT)),
                 entity_column=entity_column,
                 order_column=order_column,
                 discrete_columns=discrete_columns,
                 verbose=self.config.verbose,
                 callbacks=callbacks,
             )
-        self._sample_rng = np.random.default_rng(self._seed_sequence(2))
+        self._sample_rng = np.random.default_rng(self._seed_sequence(_STREAM_SAMPLE))
         return self
 
     # ----------------------------------------------------------------- sample
@@ -634,10 +663,25 @@ class SyntheticGenerator:
         return {}
 
     # ------------------------------------------------------------- save/load
-    def save(self, path: str | os.PathLike[str], *, overwrite: bool = True) -> Path:
+    def save(
+        self,
+        path: str | os.PathLike[str],
+        *,
+        overwrite: bool = True,
+        training_state: bool = True,
+    ) -> Path:
         """Save the fitted model to one file (safetensors weights + JSON; no pickle).
 
         The write is atomic: an error leaves any existing file untouched.
+
+        Args:
+            path: the file to write.
+            overwrite: replace an existing file (otherwise ``FileExistsError``).
+            training_state: also save what a later ``fit(..., resume=True)`` needs
+                to continue the run exactly: the optimizers' moments and step
+                counts, and the random generators' states. This roughly triples
+                the file's size; ``False`` keeps only what sampling needs (a
+                resumed fit then restarts its optimizers).
 
         Returns:
             The path written.
@@ -651,6 +695,16 @@ class SyntheticGenerator:
             validate_sequence_weights(fitted.spec, weights)
         else:
             validate_weights(fitted.spec, weights)
+        state_arrays: dict[str, np.ndarray] = {}
+        state_document: dict[str, Any] = {}
+        if training_state:
+            state_arrays = self._backend.get_training_state(fitted.model) or {}
+            shapes = {name: array.shape for name, array in weights.items()}
+            validate_training_state(fitted.spec, state_arrays, shapes)
+            if fitted.rng is not None:
+                state_document["rng"] = rng_to_json(fitted.rng)
+            if isinstance(fitted, _Fitted) and fitted.encoding_rng is not None:
+                state_document["encoding_rng"] = fitted.encoding_rng
         document = {
             "genesis_version": __version__,
             "method": self.method,
@@ -667,9 +721,29 @@ class SyntheticGenerator:
         else:
             document["transformer"] = fitted.transformer.to_state()
             document["history"] = fitted.history
+        if state_document:
+            document["training_state"] = state_document
         return write_model_file(
-            path, ModelFile(document=document, weights=weights), overwrite=overwrite
+            path,
+            ModelFile(document=document, weights=weights, training_state=state_arrays),
+            overwrite=overwrite,
         )
+
+    def _restore_training_state(self, content: ModelFile, path: str | os.PathLike[str]) -> None:
+        """After a load: the optimizers' and generators' state, where the file has it."""
+        fitted = self._require_fitted()
+        if content.training_state:
+            shapes = {name: array.shape for name, array in content.weights.items()}
+            validate_training_state(fitted.spec, content.training_state, shapes)
+            self._backend.set_training_state(fitted.model, dict(content.training_state))
+        saved = content.document.get("training_state", {})
+        if not isinstance(saved, dict):
+            raise ModelFileError(f"{path}: the training state description is invalid")
+        if "rng" in saved:
+            fitted.rng = rng_from_json(saved["rng"])
+        if isinstance(fitted, _Fitted) and "encoding_rng" in saved:
+            rng_from_json(saved["encoding_rng"])  # checked now, used when resuming
+            fitted.encoding_rng = dict(saved["encoding_rng"])
 
     @classmethod
     def load(
@@ -699,7 +773,9 @@ class SyntheticGenerator:
         content = read_model_file(path)
         doc = content.document
         if doc.get("method") == "timegan":
-            return cls._load_timegan(path, doc, content.weights, backend, registry, options)
+            gen = cls._load_timegan(path, doc, content.weights, backend, registry, options)
+            gen._restore_training_state(content, path)
+            return gen
         try:
             config = config_from_json(doc["config"])
             spec = spec_from_json(doc["spec"])
@@ -726,6 +802,7 @@ class SyntheticGenerator:
         gen._fitted = _Fitted(
             transformer=transformer, method=method, spec=spec, model=model, history=history
         )
+        gen._restore_training_state(content, path)
         return gen
 
     @classmethod

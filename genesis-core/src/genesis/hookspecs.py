@@ -159,3 +159,39 @@ def genesis_set_weights(model: Any, weights: dict[str, np.ndarray]) -> bool:
         ``True`` once the weights are in place. Raise on a missing name or a shape
         mismatch.
     """
+
+
+@hookspec(firstresult=True)
+def genesis_get_training_state(model: Any) -> dict[str, np.ndarray] | None:
+    """Export ``model``'s optimizer and random generator state (optional hook).
+
+    Called when a model is saved with its training state (the default), so that a
+    later ``fit(..., resume=True)`` continues the run exactly. Names, shapes and
+    dtypes follow :mod:`genesis.models.training_state`: for each optimizer of the
+    method, ``optimizer.{opt}.step`` (0-d int64) and the moments
+    ``optimizer.{opt}.m.{weight}`` / ``optimizer.{opt}.v.{weight}`` (float32, the
+    weight's shape); and ``random.{backend}`` (a 1-D integer array) for the
+    backend's own random generator, if it has one.
+
+    A backend that leaves this hook out still saves and loads models; a resumed
+    fit then restarts its optimizers.
+
+    Returns:
+        The arrays by name, or ``None`` for a model without training state.
+    """
+
+
+@hookspec(firstresult=True)
+def genesis_set_training_state(model: Any, state: dict[str, np.ndarray]) -> bool | None:
+    """Load a training state (see :func:`genesis_get_training_state`) into ``model``.
+
+    Called when a model file with a training state is loaded, after
+    ``genesis_build_model`` and ``genesis_set_weights``. The core has checked the
+    names and shapes against the weights. ``state`` may come from another backend:
+    load every optimizer array, and read ``random.{name}`` only under this
+    backend's own name (leave the generator as seeded otherwise).
+
+    Returns:
+        ``True`` once the state is in place (``None`` only from a backend that
+        keeps no training state).
+    """

@@ -26,7 +26,9 @@ if TYPE_CHECKING:
 __all__ = [
     "genesis_build_model",
     "genesis_generate",
+    "genesis_get_training_state",
     "genesis_get_weights",
+    "genesis_set_training_state",
     "genesis_set_weights",
     "genesis_train_step",
 ]
@@ -70,4 +72,17 @@ def genesis_get_weights(model: Any) -> dict[str, np.ndarray]:
 def genesis_set_weights(model: Any, weights: dict[str, np.ndarray]) -> bool:
     """Load weights named as in :mod:`genesis.models.weights` into ``model``."""
     model.set_weights(weights)
+    return True
+
+
+@hookimpl
+def genesis_get_training_state(model: Any) -> dict[str, np.ndarray]:
+    """Export ``model``'s Adam state and random generator state (neutral names)."""
+    return model.get_training_state()
+
+
+@hookimpl
+def genesis_set_training_state(model: Any, state: dict[str, np.ndarray]) -> bool:
+    """Load a training state (optimizers from any backend, the generator from this one's)."""
+    model.set_training_state(state)
     return True

@@ -64,6 +64,7 @@ from genesis.models.timegan import (
     recurrent_names,
     validate_sequence_weights,
 )
+from genesis_tensorflow import optimizer_state
 from genesis_tensorflow.framework import import_tensorflow
 from genesis_tensorflow.training import (
     ADAM_EPS,
@@ -467,6 +468,18 @@ class _SequenceModel:
         for name, variable in self.weights.items():
             variable.assign(np.ascontiguousarray(weights[name], dtype=np.float32))
 
+    def optimizer_slots(self) -> dict[str, Mapping[str, Any]]:
+        """Each optimizer's slots by neutral name (:mod:`genesis.models.training_state`)."""
+        return {}
+
+    def get_training_state(self) -> dict[str, np.ndarray]:
+        """Adam's moments and step counts (the model draws no random numbers after init)."""
+        return optimizer_state.export_state(self.optimizer_slots())
+
+    def set_training_state(self, state: Mapping[str, np.ndarray]) -> None:
+        """Load the optimizers' state (saved by any backend)."""
+        optimizer_state.import_state(self.optimizer_slots(), state)
+
 
 class TFTimeGAN(_SequenceModel):
     """TimeGAN (Yoon et al., 2019) on TensorFlow: five recurrent networks, three phases."""
@@ -489,6 +502,10 @@ class TFTimeGAN(_SequenceModel):
             self.slots = {
                 name: adam.slots(self.weights) for name, adam in self.program.adam.items()
             }
+
+    def optimizer_slots(self) -> dict[str, Mapping[str, Any]]:
+        """The phases' and the joint steps' optimizers (names as the program's)."""
+        return dict(self.slots)
 
     def train_step(self, batch: TimeGANBatch) -> dict[str, float]:
         """Run one iteration of ``batch.phase``; returns that phase's losses by name."""

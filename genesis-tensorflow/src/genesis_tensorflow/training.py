@@ -47,7 +47,7 @@ from genesis.models.activations import group_by_width, output_layout
 from genesis.models.batches import CTGANBatch, TVAEBatch
 from genesis.models.spec import CTGANParams, ModelSpec, TVAEParams
 from genesis.models.weights import validate_weights
-from genesis_tensorflow import networks
+from genesis_tensorflow import networks, optimizer_state
 from genesis_tensorflow.framework import import_tensorflow
 
 tf = import_tensorflow()
@@ -244,7 +244,7 @@ class _Adam:
     ``eps * sqrt(1 - b2^t)`` makes it compute exactly torch's update above.
 
     The hyperparameters belong to the program; the moments (:meth:`slots`) belong to
-    the model and are not part of its saved weights (a resumed fit restarts them).
+    the model; :mod:`genesis_tensorflow.optimizer_state` saves and restores them.
     """
 
     def __init__(self, names: list[str], lr: float, betas: tuple[float, float], decay: float):
@@ -574,6 +574,18 @@ class _TFModel:
         for name, variable in self.weights.items():
             variable.assign(np.ascontiguousarray(weights[name], dtype=np.float32))
 
+    def optimizer_slots(self) -> dict[str, Mapping[str, Any]]:
+        """Each optimizer's slots by neutral name (:mod:`genesis.models.training_state`)."""
+        raise NotImplementedError
+
+    def get_training_state(self) -> dict[str, np.ndarray]:
+        """Adam's moments and step counts, and the random generator's state."""
+        return optimizer_state.export_state(self.optimizer_slots(), self.rng)
+
+    def set_training_state(self, state: Mapping[str, np.ndarray]) -> None:
+        """Load a training state saved by any backend (the generator: only this one's)."""
+        optimizer_state.import_state(self.optimizer_slots(), state, self.rng)
+
 
 class TFCTGAN(_TFModel):
     """CTGAN (Xu et al., 2019) on TensorFlow: conditional generator, PacGAN critic, WGAN-GP."""
@@ -591,6 +603,10 @@ class TFCTGAN(_TFModel):
         with tf.device(self.device_name):
             self.slots_g = self.program.adam_g.slots(self.weights)
             self.slots_d = self.program.adam_d.slots(self.weights)
+
+    def optimizer_slots(self) -> dict[str, Mapping[str, Any]]:
+        """``generator`` and ``discriminator``."""
+        return {"generator": self.slots_g, "discriminator": self.slots_d}
 
     def train_step(self, batch: CTGANBatch) -> dict[str, float]:
         """Run ``discriminator_steps`` critic updates, then one generator update."""
@@ -638,6 +654,10 @@ class TFTVAE(_TFModel):
         self.program = _cached_tvae_program(_program_key(spec), self.device_name)
         with tf.device(self.device_name):
             self.slots = self.program.adam.slots(self.weights)
+
+    def optimizer_slots(self) -> dict[str, Mapping[str, Any]]:
+        """``vae``: the encoder's and decoder's parameters, ``sigma`` included."""
+        return {"vae": self.slots}
 
     def train_step(self, batch: TVAEBatch) -> dict[str, float]:
         """One Adam step on the evidence lower bound, then clamp ``sigma``."""

@@ -25,9 +25,8 @@ __all__ = ["FusedAdam", "adam"]
 class FusedAdam:
     """Adam over one list of float32 parameters on one device, one fused kernel per step.
 
-    The optimizer state (first and second moments, step count) lives here and is
-    not saved with a model: after a load, training restarts it, as with
-    ``torch.optim``.
+    The optimizer state (first and second moments, step counts) lives here;
+    :mod:`genesis_torch.optimizer_state` saves and restores it.
     """
 
     def __init__(

@@ -13,7 +13,9 @@ from genesis.backends.probe import probe_framework
 from genesis_torch.model_hooks import (  # re-exported: registered with this plugin
     genesis_build_model,
     genesis_generate,
+    genesis_get_training_state,
     genesis_get_weights,
+    genesis_set_training_state,
     genesis_set_weights,
     genesis_train_step,
 )
@@ -22,8 +24,10 @@ __all__ = [
     "genesis_backend_info",
     "genesis_build_model",
     "genesis_generate",
+    "genesis_get_training_state",
     "genesis_get_weights",
     "genesis_query_devices",
+    "genesis_set_training_state",
     "genesis_set_weights",
     "genesis_train_step",
 ]

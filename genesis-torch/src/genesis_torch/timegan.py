@@ -69,6 +69,7 @@ from genesis.models.timegan import (
     validate_sequence_weights,
 )
 from genesis.training.memory import keep_freed_heap
+from genesis_torch.optimizer_state import export_state, import_state
 from genesis_torch.recurrent import RecurrentNetwork, init_network
 
 __all__ = [
@@ -174,6 +175,21 @@ class _SequenceModel:
         for name, param in self.slots.items():
             param.copy_(torch.from_numpy(np.ascontiguousarray(weights[name])))
 
+    def optimizers(self) -> dict[str, torch.optim.Optimizer]:
+        """The optimizers by neutral name (:mod:`genesis.models.training_state`)."""
+        return {}
+
+    def get_training_state(self) -> dict[str, np.ndarray]:
+        """Adam's moments and step counts (the model draws no random numbers after init)."""
+        return export_state(self.optimizers(), self._named())
+
+    def set_training_state(self, state: Mapping[str, np.ndarray]) -> None:
+        """Load the optimizers' state (saved by any backend)."""
+        import_state(self.optimizers(), self._named(), state)
+
+    def _named(self) -> dict[int, tuple[str, bool]]:
+        return {id(param): (name, False) for name, param in self.slots.items()}
+
     def _losses(self, names: tuple[str, ...], values: list[torch.Tensor]) -> dict[str, float]:
         return dict(zip(names, torch.stack(values).tolist(), strict=True))
 
@@ -233,6 +249,16 @@ class TorchTimeGAN(_SequenceModel):
             self.device_gate = False  # the masked update needs the fused kernel
         self._params = {name: list(net.parameters()) for name, net in nets.items()}
         self._trainable: frozenset[str] = frozenset(NETWORKS)
+
+    def optimizers(self) -> dict[str, torch.optim.Optimizer]:
+        """The phases' and the joint steps' optimizers, by neutral name."""
+        return {
+            "embedding": self.optimizer_embedding,
+            "supervised": self.optimizer_supervised,
+            "generator": self.optimizer_generator,
+            "embedder": self.optimizer_embedder,
+            "discriminator": self.optimizer_discriminator,
+        }
 
     # ------------------------------------------------------------------ helpers
 

@@ -54,7 +54,7 @@ from genesis.models.spec import CTGANParams, ModelSpec, TVAEParams
 from genesis.models.weights import validate_weights
 from genesis.training.memory import keep_freed_heap
 from genesis.training.threads import ThreadTuner, thread_candidates
-from genesis_torch.adam import adam
+from genesis_torch.adam import FusedAdam, adam
 from genesis_torch.networks import (
     Discriminator,
     Generator,
@@ -62,6 +62,7 @@ from genesis_torch.networks import (
     TVAEEncoder,
     init_weights,
 )
+from genesis_torch.optimizer_state import export_state, import_state
 
 __all__ = ["DEFAULT_NUM_THREADS", "TorchCTGAN", "TorchTVAE", "build_model"]
 
@@ -348,6 +349,25 @@ class _TorchModel:
             array = weights[name].T if slot.transpose else weights[name]
             slot.tensor.copy_(torch.from_numpy(np.ascontiguousarray(array)))
 
+    def optimizers(self) -> dict[str, FusedAdam | torch.optim.Optimizer]:
+        """The optimizers by neutral name (:mod:`genesis.models.training_state`)."""
+        raise NotImplementedError
+
+    def _named(self) -> dict[int, tuple[str, bool]]:
+        return {id(slot.tensor): (name, slot.transpose) for name, slot in self.slots.items()}
+
+    def _generator(self) -> tuple[str, torch.Generator]:
+        # A CPU and a CUDA generator's states differ in kind: the key names the device's.
+        return f"torch-{self.device.type}", self.rng
+
+    def get_training_state(self) -> dict[str, np.ndarray]:
+        """Adam's moments and step counts, and the random generator's state."""
+        return export_state(self.optimizers(), self._named(), self._generator())
+
+    def set_training_state(self, state: Mapping[str, np.ndarray]) -> None:
+        """Load a training state saved by any backend (the generator: only this one's)."""
+        import_state(self.optimizers(), self._named(), state, self._generator())
+
 
 # --------------------------------------------------------------------------- CTGAN
 
@@ -387,6 +407,10 @@ class TorchCTGAN(_TorchModel):
         self.conditions = _ConditionLayout(spec, self.device)
         self.slots = dict(_slots("generator", self.generator_net))
         self.slots.update(_slots("discriminator", self.discriminator))
+
+    def optimizers(self) -> dict[str, FusedAdam | torch.optim.Optimizer]:
+        """``generator`` and ``discriminator``."""
+        return {"generator": self.optimizer_g, "discriminator": self.optimizer_d}
 
     # ---------------------------------------------------------------- pieces
 
@@ -533,6 +557,10 @@ class TorchTVAE(_TorchModel):
         self.slots = dict(_slots("encoder", self.encoder))
         self.slots.update(_slots("decoder", self.decoder))
         self.slots["decoder.sigma"] = _Slot(self.decoder.sigma, transpose=False)
+
+    def optimizers(self) -> dict[str, FusedAdam | torch.optim.Optimizer]:
+        """``vae``: the encoder's and decoder's parameters, ``sigma`` included."""
+        return {"vae": self.optimizer}
 
     def _reconstruction_loss(self, raw: torch.Tensor, real: torch.Tensor) -> torch.Tensor:
         """Summed over the batch: Gaussian NLL of the scalars plus CE of every one-hot span.

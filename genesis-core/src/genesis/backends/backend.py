@@ -53,12 +53,7 @@ class Backend:
         return capability in self.info.capabilities
 
     def _call(self, hook: str, **kwargs: Any) -> Any:
-        caller = self._callers.get(hook)
-        if caller is None:
-            others = [p for p in self._pm.get_plugins() if p is not self._plugin]
-            caller = self._pm.subset_hook_caller(hook, remove_plugins=others)
-            self._callers[hook] = caller
-        result = caller(**kwargs)
+        result = self._call_optional(hook, **kwargs)
         if result is None:
             raise MethodNotSupportedError(
                 f"The {self.name!r} backend does not implement the hook {hook!r}; "
@@ -101,3 +96,21 @@ class Backend:
     def set_weights(self, model: Any, weights: dict[str, np.ndarray]) -> None:
         """Load framework-neutral weights into the model."""
         self._call("genesis_set_weights", model=model, weights=weights)
+
+    def _call_optional(self, hook: str, **kwargs: Any) -> Any:
+        """Like :meth:`_call`, but ``None`` when the plugin leaves the hook out."""
+        caller = self._callers.get(hook)
+        if caller is None:
+            others = [p for p in self._pm.get_plugins() if p is not self._plugin]
+            caller = self._pm.subset_hook_caller(hook, remove_plugins=others)
+            self._callers[hook] = caller
+        return caller(**kwargs)
+
+    def get_training_state(self, model: Any) -> dict[str, np.ndarray] | None:
+        """The model's optimizer and random state, or ``None`` if the backend keeps none."""
+        state = self._call_optional("genesis_get_training_state", model=model)
+        return None if state is None else dict(state)
+
+    def set_training_state(self, model: Any, state: dict[str, np.ndarray]) -> bool:
+        """Load a training state; ``False`` if the backend keeps none (nothing loaded)."""
+        return bool(self._call_optional("genesis_set_training_state", model=model, state=state))

@@ -1,9 +1,13 @@
 """The Genesis model file: one safetensors file, weights as named arrays, the rest as JSON.
 
-Layout (format version 1):
+Layout (format version 2; version 1 is the same without training state):
 
 * tensors: every weight under its framework-neutral name
   (:mod:`genesis.models.weights`), float32;
+* optionally, the training state (:mod:`genesis.models.training_state`: Adam's
+  moments and step counts, the backend's random generator), each array under
+  ``training/`` + its name, with its own dtype. A file without it is written as
+  version 1, which earlier releases read;
 * header metadata (strings): ``format`` = ``"genesis-model"``,
   ``format_version`` = ``"1"``, ``genesis`` = a JSON document (method,
   configuration, network spec, data transformer state, loss history, the
@@ -22,7 +26,7 @@ import hashlib
 import json
 import os
 import tempfile
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -30,18 +34,29 @@ import numpy as np
 
 from genesis.errors import ModelFileError
 
-__all__ = ["FORMAT", "FORMAT_VERSION", "ModelFile", "read_model_file", "write_model_file"]
+__all__ = [
+    "FORMAT",
+    "FORMAT_VERSION",
+    "STATE_PREFIX",
+    "ModelFile",
+    "read_model_file",
+    "write_model_file",
+]
 
 FORMAT = "genesis-model"
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2
+#: The tensor-name prefix of training-state arrays (weight names never hold a ``/``).
+STATE_PREFIX = "training/"
 
 
 @dataclass(frozen=True)
 class ModelFile:
-    """The contents of a model file: JSON-ready ``document`` and named ``weights``."""
+    """The contents of a model file: JSON-ready ``document``, named ``weights``, and
+    the optional ``training_state`` arrays (empty when the file has none)."""
 
     document: dict[str, Any]
     weights: dict[str, np.ndarray]
+    training_state: dict[str, np.ndarray] = field(default_factory=dict)
 
 
 def _checksum(document_json: str, weights: dict[str, np.ndarray]) -> str:
@@ -67,10 +82,15 @@ def write_model_file(
     if target.exists() and not overwrite:
         raise FileExistsError(f"{target} exists; pass overwrite=True to replace it")
     weights = {k: np.ascontiguousarray(v, dtype=np.float32) for k, v in model.weights.items()}
+    bad = [k for k in weights if k.startswith(STATE_PREFIX)]
+    if bad:
+        raise ValueError(f"weight names may not start with {STATE_PREFIX!r}: {bad}")
+    for name, array in model.training_state.items():
+        weights[STATE_PREFIX + name] = np.array(array, order="C")  # keeps 0-d arrays 0-d
     document_json = json.dumps(model.document, sort_keys=True, allow_nan=False)
     header = {
         "format": FORMAT,
-        "format_version": str(FORMAT_VERSION),
+        "format_version": str(FORMAT_VERSION if model.training_state else 1),
         "genesis": document_json,
         "checksum": _checksum(document_json, weights),
     }
@@ -142,7 +162,9 @@ def read_model_file(path: str | os.PathLike[str]) -> ModelFile:
         document = json.loads(document_json)
     except json.JSONDecodeError as exc:  # pragma: no cover - the checksum covers it
         raise ModelFileError(f"{source}: unreadable metadata: {exc}") from exc
-    return ModelFile(document=document, weights=dict(weights))
+    state = {k[len(STATE_PREFIX) :]: v for k, v in weights.items() if k.startswith(STATE_PREFIX)}
+    plain = {k: v for k, v in weights.items() if not k.startswith(STATE_PREFIX)}
+    return ModelFile(document=document, weights=plain, training_state=state)
 
 
 def _read_header(raw: bytes) -> dict[str, Any]:

@@ -72,7 +72,7 @@ Sizes: ``a_0 = D``, ``a_{i+1} = c_i``; ``b_0 = E``, ``b_{i+1} = u_i``. Only the
 entries of ``decoder.sigma`` at ``tanh`` spans are used; the others are kept so
 that every backend stores the same shape.
 
-Optimizer state is not part of the weights.
+Optimizer state is not part of the weights (see :mod:`genesis.models.training_state`).
 """
 
 from __future__ import annotations

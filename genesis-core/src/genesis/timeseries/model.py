@@ -56,6 +56,8 @@ class TimeGANModel:
         model: the backend's opaque model object.
         history: loss-history rows (see :func:`genesis.timeseries.schedule.run_phase`).
         timings: wall time of each phase of the last fit (empty after loading).
+        rng: draws every batch and noise tensor; a resumed fit goes on with it
+            (``None`` after loading a file without training state).
     """
 
     transformer: SequenceTransformer
@@ -63,6 +65,7 @@ class TimeGANModel:
     model: Any
     history: list[dict[str, Any]] = field(default_factory=list)
     timings: list[PhaseTiming] = field(default_factory=list)
+    rng: np.random.Generator | None = None
 
     @property
     def params(self) -> TimeGANParams:
@@ -124,8 +127,13 @@ class TimeGANModel:
             discrete_columns=discrete_columns,
         )
         spec = ModelSpec(method="timegan", params=params, data_dim=transformer.output_dim)
-        fitted = cls(transformer=transformer, spec=spec, model=backend.build_model(spec, options))
-        fitted._train(backend, params, windows, rng, verbose=verbose, callbacks=callbacks)
+        fitted = cls(
+            transformer=transformer,
+            spec=spec,
+            model=backend.build_model(spec, options),
+            rng=rng,
+        )
+        fitted._train(backend, params, windows, verbose=verbose, callbacks=callbacks)
         return fitted
 
     def resume(
@@ -133,7 +141,6 @@ class TimeGANModel:
         backend: Backend,
         iterations: TimeGANParams,
         data: pd.DataFrame | np.ndarray,
-        rng: np.random.Generator,
         *,
         verbose: bool = False,
         callbacks: Sequence[IntervalCallback] = (),
@@ -144,30 +151,32 @@ class TimeGANModel:
         columns, same entity and order columns, same scaling; values outside the
         first fit's range are scaled beyond [0, 1]). The networks' other
         hyperparameters are the model's own; only the iteration counts of
-        ``iterations`` are read. The history and its iteration numbers continue.
-        Optimizer state restarts when the model was loaded from a file.
+        ``iterations`` are read. The history and its iteration numbers continue,
+        and so do the optimizers and :attr:`rng` (after loading a file saved
+        without its training state, the optimizers restart; set :attr:`rng` first).
 
         Raises:
             DataValidationError, UnknownColumnError: ``data`` does not fit the transform.
         """
         windows = self.transformer.transform(data)
-        self._train(backend, iterations, windows, rng, verbose=verbose, callbacks=callbacks)
+        self._train(backend, iterations, windows, verbose=verbose, callbacks=callbacks)
 
     def _train(
         self,
         backend: Backend,
         iterations: TimeGANParams,
         windows: np.ndarray,
-        rng: np.random.Generator,
         *,
         verbose: bool,
         callbacks: Sequence[IntervalCallback],
     ) -> None:
         """Run the schedule on ``windows``; the history and its numbering continue."""
+        if self.rng is None:
+            raise ConfigurationError("TimeGANModel.rng must be set before training")
         model = self.model
         history, timings = run_schedule(
             iterations,
-            WindowSampler(windows, self.params.batch_size, rng),
+            WindowSampler(windows, self.params.batch_size, self.rng),
             lambda batch: backend.train_step(model, batch),  # type: ignore[arg-type]
             verbose=verbose,
             description=f"timegan [{backend.name}]",
