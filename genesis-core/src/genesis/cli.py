@@ -418,11 +418,73 @@ def _dates_read_as_text(data: pd.DataFrame, column: str) -> pd.DataFrame:
     return data.assign(**{column: parsed})
 
 
+#: ``genesis fit`` options that a resumed fit takes from the model file instead.
+_MODEL_SETTINGS = (
+    "method",
+    "batch_size",
+    "seed",
+    "precision",
+    "discrete_columns",
+    "entity_column",
+    "order_column",
+    "seq_len",
+)
+
+
+def _refuse_settings_on_resume(ctx: click.Context) -> None:
+    """``--resume`` keeps the model's settings: refuse options that would change them."""
+    given = [
+        "--" + name.replace("_", "-")
+        for name in _MODEL_SETTINGS
+        if ctx.get_parameter_source(name) not in (None, click.core.ParameterSource.DEFAULT)
+    ]
+    if given:
+        raise click.UsageError(
+            f"{', '.join(given)}: a resumed fit keeps the settings saved in the model; "
+            "only --epochs/--iterations, --backend, --device and --threads apply"
+        )
+
+
+def _resume(
+    path: str,
+    data: pd.DataFrame,
+    training: _Training,
+    sequences: _Sequences,
+    output: str,
+    checkpoint_every: int | None,
+    quiet: bool,
+) -> SyntheticGenerator:
+    """Load the model at ``path`` and train it on ``data`` for the asked epochs/iterations."""
+    from genesis.timeseries.transform import SequenceTransformer
+
+    options: dict[str, Any] = {"verbose": not quiet, "device": training.device.lower()}
+    if training.threads is not None:
+        options["num_threads"] = training.threads
+    gen = _load_model(path, training.backend, options)
+    timegan = isinstance(gen.transformer, SequenceTransformer)
+    if timegan and training.epochs is not None:
+        raise click.UsageError("timegan trains for --iterations per phase, not --epochs")
+    if not timegan and sequences.iterations is not None:
+        raise click.UsageError("--iterations: only for a timegan model; use --epochs")
+    _say(quiet, f"Resuming {gen.method} from {path} ({_trained(gen)}) on {len(data):,} rows")
+    checkpoint: dict[str, Any] = {}
+    if checkpoint_every:
+        checkpoint = {"checkpoint": output, "checkpoint_every": checkpoint_every}
+    if timegan:
+        order = gen.transformer.order_column
+        if order is not None:
+            data = _dates_read_as_text(data, order)
+        return gen.fit(data, resume=True, iterations=sequences.iterations, **checkpoint)
+    return gen.fit(data, resume=True, epochs=training.epochs, **checkpoint)
+
+
 def _fit(
     data: pd.DataFrame,
     training: _Training,
     quiet: bool,
     sequences: _Sequences | None = None,
+    output: str | None = None,
+    checkpoint_every: int | None = None,
 ) -> SyntheticGenerator:
     from genesis.generator import SyntheticGenerator
 
@@ -453,6 +515,9 @@ def _fit(
         f"Fitting {gen.method} on {len(data):,} rows × {data.shape[1]} columns "
         f"(backend {gen.backend.name})",
     )
+    checkpoint: dict[str, Any] = {}
+    if checkpoint_every:
+        checkpoint = {"checkpoint": output, "checkpoint_every": checkpoint_every}
     if method == "timegan":
         if sequences.order_column is not None:
             data = _dates_read_as_text(data, sequences.order_column)
@@ -461,8 +526,9 @@ def _fit(
             discrete_columns=_columns(training.discrete_columns),
             entity_column=sequences.entity_column,
             order_column=sequences.order_column,
+            **checkpoint,
         )
-    return gen.fit(data, discrete_columns=_columns(training.discrete_columns))
+    return gen.fit(data, discrete_columns=_columns(training.discrete_columns), **checkpoint)
 
 
 def _model_error(path: str, exc: Exception) -> Exception:
@@ -609,10 +675,34 @@ def main() -> None:
 )
 @_training_options
 @_sequence_options
+@click.option(
+    "--resume",
+    "resume_from",
+    metavar="FROM",
+    default=None,
+    help="Go on training the model in FROM (its method, settings and training state) on "
+    "DATA for --epochs (TimeGAN: --iterations of each phase) more, default the model's "
+    "own amount; the run continues exactly where FROM stopped.",
+)
+@click.option(
+    "--checkpoint-every",
+    type=click.IntRange(min=1),
+    default=None,
+    metavar="N",
+    help="Save MODEL every N epochs (TimeGAN: N iterations of a phase, a multiple of 100) "
+    "while training, so that an interrupted fit can go on with --resume MODEL.",
+)
 @_force_option
 @_common
 def fit(
-    data: str, output: str, training: _Training, sequences: _Sequences, force: bool, quiet: bool
+    data: str,
+    output: str,
+    training: _Training,
+    sequences: _Sequences,
+    resume_from: str | None,
+    checkpoint_every: int | None,
+    force: bool,
+    quiet: bool,
 ) -> None:
     """Learn the table DATA (CSV or Parquet) and save the model to MODEL.
 
@@ -625,20 +715,32 @@ def fit(
       genesis fit data.csv --method ctgan --epochs 300 --seed 0 -o model.genesis
       genesis fit prices.csv --method timegan --entity-column ticker \\
           --order-column date --seq-len 24 --iterations 5000 -o prices.genesis
+      genesis fit data.csv --epochs 300 --checkpoint-every 20 -o run.genesis
+      genesis fit data.csv --resume run.genesis --epochs 100 -o run.genesis --force
     """
     from genesis.io.tables import read_table
 
+    if resume_from is not None:
+        _refuse_settings_on_resume(click.get_current_context())
     _check_outputs([output], force)
-    gen = _fit(read_table(data), training, quiet, sequences)
-    gen.save(output, overwrite=force)
-    if gen.method == "timegan":
-        from genesis.models.timegan import PHASES
-
-        done = gen.loss_history.groupby("phase")["iteration"].max().to_dict()
-        trained = ", ".join(f"{phase} {done[phase]}" for phase in PHASES if phase in done)
-        _say(quiet, f"Saved the model (iterations: {trained or 'none'}) to {output}")
+    table = read_table(data)
+    if resume_from is not None:
+        gen = _resume(resume_from, table, training, sequences, output, checkpoint_every, quiet)
     else:
-        _say(quiet, f"Saved the model ({len(gen.loss_history)} epochs) to {output}")
+        gen = _fit(table, training, quiet, sequences, output, checkpoint_every)
+    gen.save(output, overwrite=True if checkpoint_every else force)
+    _say(quiet, f"Saved the model ({_trained(gen)}) to {output}")
+
+
+def _trained(gen: SyntheticGenerator) -> str:
+    """How much ``gen`` has trained: ``"300 epochs"`` or ``"iterations: embedding 10, ..."``."""
+    if gen.method != "timegan":
+        return f"{len(gen.loss_history)} epochs"
+    from genesis.models.timegan import PHASES
+
+    done = gen.loss_history.groupby("phase")["iteration"].max().to_dict()
+    trained = ", ".join(f"{phase} {done[phase]}" for phase in PHASES if phase in done)
+    return f"iterations: {trained or 'none'}"
 
 
 @main.command()

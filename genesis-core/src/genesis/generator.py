@@ -35,10 +35,11 @@ from genesis.errors import (
 )
 from genesis.models.spec import ModelSpec
 from genesis.models.tabular import TabularMethod, make_tabular_method
-from genesis.models.timegan import validate_sequence_weights
+from genesis.models.timegan import PHASES, validate_sequence_weights
 from genesis.models.training_state import rng_from_json, rng_to_json, validate_training_state
 from genesis.models.weights import validate_weights
 from genesis.timeseries.schedule import IntervalCallback
+from genesis.training.checkpoint import EpochCheckpoint, IntervalCheckpoint, check_every
 from genesis.training.loop import EpochCallback, run_epochs
 
 if TYPE_CHECKING:  # imported when first used: `import genesis` stays light
@@ -56,6 +57,9 @@ MAX_CANDIDATES_PER_ROW = 200
 #: batches) and sampling.
 _STREAM_FIT = 1
 _STREAM_SAMPLE = 2
+#: ``fit(checkpoint=...)``: epochs (CTGAN, TVAE) or iterations (TimeGAN) between saves.
+DEFAULT_CHECKPOINT_EPOCHS = 10
+DEFAULT_CHECKPOINT_ITERATIONS = 1_000
 
 
 @dataclass
@@ -264,6 +268,8 @@ class SyntheticGenerator:
         iterations: int | Mapping[str, int] | None = None,
         entity_column: str | None = None,
         order_column: str | None = None,
+        checkpoint: str | os.PathLike[str] | None = None,
+        checkpoint_every: int | None = None,
     ) -> SyntheticGenerator:
         """Learn ``data``.
 
@@ -280,8 +286,9 @@ class SyntheticGenerator:
                 stopped: the optimizers' state and the random generators continue,
                 also after :meth:`save` and :meth:`load` (unless the file was saved
                 with ``training_state=False``), so that with a seed, ``a`` epochs and
-                then ``b`` more give the weights of one ``a + b`` epoch fit. TimeGAN trains on from the current weights for the
-                configured iterations of each phase, or for ``iterations``.
+                then ``b`` more give the weights of one ``a + b`` epoch fit. TimeGAN
+                trains on for the configured iterations of each phase, or for
+                ``iterations``.
             callbacks: called after every epoch with an
                 :class:`~genesis.training.loop.EpochResult` (TimeGAN: after every
                 100 iterations of a phase, with an
@@ -294,6 +301,14 @@ class SyntheticGenerator:
                 sequence a row belongs to (default: the whole frame is one sequence).
             order_column: TimeGAN, DataFrame input: the column that orders the steps
                 of a sequence (default: the row order).
+            checkpoint: save the model to this file during the fit, with its
+                training state, every ``checkpoint_every`` epochs (TimeGAN:
+                iterations of a phase) and when the fit ends. Each save replaces
+                the file atomically. After an interruption, ``load`` it and call
+                ``fit(..., resume=True)`` with the epochs (iterations) still to do:
+                the run goes on exactly as if it had not stopped.
+            checkpoint_every: epochs between checkpoints (default 10); TimeGAN:
+                iterations, a multiple of 100 (default 1,000).
 
         Returns:
             ``self``.
@@ -307,6 +322,15 @@ class SyntheticGenerator:
             raise ConfigurationError(
                 f"iterations apply to method 'timegan' only; {self.method} trains for epochs="
             )
+        if checkpoint_every is not None and checkpoint is None:
+            raise ConfigurationError("checkpoint_every needs checkpoint=PATH")
+        sequences = self.method == "timegan"
+        every = check_every(
+            checkpoint_every
+            if checkpoint_every is not None
+            else (DEFAULT_CHECKPOINT_ITERATIONS if sequences else DEFAULT_CHECKPOINT_EPOCHS),
+            sequences=sequences,
+        )
         self._require_capability()
         if self.method == "timegan":
             if epochs is not None:
@@ -321,6 +345,7 @@ class SyntheticGenerator:
                 callbacks=callbacks,
                 entity_column=entity_column,
                 order_column=order_column,
+                checkpoint=None if checkpoint is None else (Path(checkpoint), every),
             )
         if entity_column is not None or order_column is not None:
             raise ConfigurationError(
@@ -380,6 +405,14 @@ class SyntheticGenerator:
         method = fitted.method
         n_epochs = epochs if epochs is not None else self.config.method_params().epochs
         backend, model = self._backend, fitted.model
+        if checkpoint is not None:
+            target = Path(checkpoint)
+
+            def save_checkpoint(rows: list[dict[str, Any]]) -> None:
+                self._write(fitted, target, history=fitted.history + rows)
+
+            last = fitted.epochs_done + n_epochs
+            callbacks = [EpochCheckpoint(save_checkpoint, every, last), *callbacks]
         history = run_epochs(
             n_epochs,
             fitted.epochs_done + 1,
@@ -406,23 +439,23 @@ class SyntheticGenerator:
         callbacks: Sequence[Any],
         entity_column: str | None,
         order_column: str | None,
+        checkpoint: tuple[Path, int] | None,
     ) -> SyntheticGenerator:
         from genesis.timeseries.model import TimeGANModel
 
         params = _with_iterations(self.config.timegan_params(), iterations)
-        if resume and isinstance(self._fitted, TimeGANModel):
+        fitted = self._fitted
+        if resume and isinstance(fitted, TimeGANModel):
             if entity_column is not None or order_column is not None or discrete_columns:
                 raise ConfigurationError(
                     "resume=True keeps the transform of the first fit; entity_column, "
                     "order_column and discrete_columns cannot change"
                 )
-            if self._fitted.rng is None:
-                self._fitted.rng = np.random.default_rng(self._seed_sequence(_STREAM_FIT))
-            self._fitted.resume(
-                self._backend, params, data, verbose=self.config.verbose, callbacks=callbacks
-            )
+            if fitted.rng is None:
+                fitted.rng = np.random.default_rng(self._seed_sequence(_STREAM_FIT))
+            windows = fitted.transformer.transform(data)
         else:
-            self._fitted = TimeGANModel.fit(
+            fitted, windows = TimeGANModel.build(
                 self._backend,
                 self._runtime_options(),
                 params,
@@ -431,9 +464,21 @@ class SyntheticGenerator:
                 entity_column=entity_column,
                 order_column=order_column,
                 discrete_columns=discrete_columns,
-                verbose=self.config.verbose,
-                callbacks=callbacks,
             )
+        if checkpoint is not None:
+            target, every = checkpoint
+            model = fitted
+
+            def save_checkpoint(rows: list[dict[str, Any]]) -> None:
+                self._write(model, target, history=model.history + rows)
+
+            done = fitted.phase_iterations_done()
+            last = {phase: done.get(phase, 0) + params.iterations(phase) for phase in PHASES}
+            callbacks = [IntervalCheckpoint(save_checkpoint, every, last), *callbacks]
+        fitted.train(
+            self._backend, params, windows, verbose=self.config.verbose, callbacks=callbacks
+        )
+        self._fitted = fitted
         self._sample_rng = np.random.default_rng(self._seed_sequence(_STREAM_SAMPLE))
         return self
 
@@ -686,10 +731,23 @@ class SyntheticGenerator:
         Returns:
             The path written.
         """
+        return self._write(
+            self._require_fitted(), path, overwrite=overwrite, training_state=training_state
+        )
+
+    def _write(
+        self,
+        fitted: _Fitted | TimeGANModel,
+        path: str | os.PathLike[str],
+        *,
+        overwrite: bool = True,
+        training_state: bool = True,
+        history: list[dict[str, Any]] | None = None,
+    ) -> Path:
+        """Write ``fitted`` (with ``history`` instead of its own, for a checkpoint)."""
         from genesis.io.model_file import ModelFile, write_model_file
         from genesis.io.serialize import config_to_json, spec_to_json
 
-        fitted = self._require_fitted()
         weights = self._backend.get_weights(fitted.model)
         if not isinstance(fitted, _Fitted):
             validate_sequence_weights(fitted.spec, weights)
@@ -717,10 +775,10 @@ class SyntheticGenerator:
             "spec": spec_to_json(fitted.spec),
         }
         if not isinstance(fitted, _Fitted):
-            document.update(fitted.to_document())
+            document.update(fitted.to_document(history))
         else:
             document["transformer"] = fitted.transformer.to_state()
-            document["history"] = fitted.history
+            document["history"] = fitted.history if history is None else history
         if state_document:
             document["training_state"] = state_document
         return write_model_file(
@@ -854,8 +912,6 @@ def _registry_for_loading(
 
 def _with_iterations(params: Any, iterations: int | Mapping[str, int] | None) -> Any:
     """``params`` (TimeGANParams) with this call's iteration counts, if any."""
-    from genesis.models.timegan import PHASES
-
     if iterations is None:
         return params
     if isinstance(iterations, Mapping):

@@ -118,8 +118,20 @@ def test_fit_in_mixed_precision_with_threads_is_saved_in_the_model(genesis, tabl
     out = tmp_path / "mixed.genesis"
 
     run = genesis(
-        "fit", table_csv, "--method", "tvae", "--epochs", "1", "--backend", "torch",
-        "--precision", "bfloat16", "--threads", "1", "-o", out,
+        "fit",
+        table_csv,
+        "--method",
+        "tvae",
+        "--epochs",
+        "1",
+        "--backend",
+        "torch",
+        "--precision",
+        "bfloat16",
+        "--threads",
+        "1",
+        "-o",
+        out,
     )
 
     assert run.returncode == 0, run.stderr
@@ -131,8 +143,18 @@ def test_mixed_precision_on_a_backend_without_it_is_one_line(genesis, table_csv,
     out = tmp_path / "never.genesis"
 
     run = genesis(
-        "fit", table_csv, "--method", "ctgan", "--epochs", "1", "--backend", "tensorflow",
-        "--precision", "bfloat16", "-o", out,
+        "fit",
+        table_csv,
+        "--method",
+        "ctgan",
+        "--epochs",
+        "1",
+        "--backend",
+        "tensorflow",
+        "--precision",
+        "bfloat16",
+        "-o",
+        out,
     )
 
     assert run.returncode == 1
@@ -161,3 +183,46 @@ def test_sample_in_bfloat16_is_the_librarys_and_numpy_refuses_it(genesis, model_
     assert run.returncode == 1
     assert "does not sample in precision 'bfloat16'" in run.stderr
     assert not never.exists()
+
+
+def test_checkpointed_fit_resumed_from_its_file_equals_one_fit(genesis, table_csv, tmp_path):
+    common = ["--seed", "0", "--discrete-columns", "group", "--quiet"]
+    whole, run_file = tmp_path / "whole.genesis", tmp_path / "run.genesis"
+    assert genesis("fit", table_csv, "--epochs", "3", *common, "-o", whole).returncode == 0
+    first = genesis(
+        "fit", table_csv, "--epochs", "2", "--checkpoint-every", "1", *common, "-o", run_file
+    )
+    assert first.returncode == 0, first.stderr
+    assert [r["epoch"] for r in read_model_file(run_file).document["history"]] == [1, 2]
+
+    refused = genesis("fit", table_csv, "--resume", run_file, "--epochs", "1", "-o", run_file)
+    assert refused.returncode == 1 and "--force" in refused.stderr  # MODEL exists
+
+    resumed = genesis(
+        "fit", table_csv, "--resume", run_file, "--epochs", "1", "-o", run_file, "--force"
+    )
+    assert resumed.returncode == 0, resumed.stderr
+    assert "Resuming ctgan" in resumed.stdout and "(3 epochs)" in resumed.stdout
+    expected, got = read_model_file(whole), read_model_file(run_file)
+    assert got.document["history"] == expected.document["history"]
+    for name, array in expected.weights.items():
+        assert (got.weights[name] == array).all(), name
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--method", "tvae"], "--method: a resumed fit keeps the settings"),
+        (["--seed", "3", "--batch-size", "20"], "--batch-size, --seed: a resumed fit"),
+        (["--iterations", "5"], "--iterations: only for a timegan model"),
+    ],
+    ids=["method", "seed-batch", "iterations"],
+)
+def test_resume_refuses_to_change_the_model_settings(
+    genesis, model_file, table_csv, tmp_path, args, message
+):
+    out = tmp_path / "more.genesis"
+    run = genesis("fit", table_csv, "--resume", model_file, *args, "-o", out)
+    assert run.returncode == 2, run.stderr
+    assert message in run.stderr and "Traceback" not in run.stderr
+    assert not out.exists()

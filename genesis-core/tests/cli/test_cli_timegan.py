@@ -62,6 +62,16 @@ def test_fit_then_sample_sequences(genesis, prices_csv, tmp_path):
     pd.testing.assert_frame_equal(pd.read_csv(again), synthetic)
 
 
+def test_resume_trains_more_iterations_of_each_phase(genesis, prices_csv, tmp_path):
+    model, more = tmp_path / "prices.genesis", tmp_path / "more.genesis"
+    assert genesis(*_fit_args(prices_csv, model, "--quiet")).returncode == 0
+    run = genesis("fit", prices_csv, "--resume", model, "--iterations", "2", "-o", more)
+    assert run.returncode == 0, run.stderr
+    assert "iterations: embedding 5, supervised 5, joint 5" in run.stdout
+    epochs = genesis("fit", prices_csv, "--resume", model, "--epochs", "2", "-o", more, "--force")
+    assert epochs.returncode == 2 and "not --epochs" in epochs.stderr
+
+
 @pytest.mark.parametrize(
     ("args", "message"),
     [

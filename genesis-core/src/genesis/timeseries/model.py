@@ -119,6 +119,37 @@ class TimeGANModel:
         Returns:
             The fitted model.
         """
+        fitted, windows = cls.build(
+            backend,
+            options,
+            params,
+            data,
+            rng,
+            entity_column=entity_column,
+            order_column=order_column,
+            discrete_columns=discrete_columns,
+        )
+        fitted.train(backend, params, windows, verbose=verbose, callbacks=callbacks)
+        return fitted
+
+    @classmethod
+    def build(
+        cls,
+        backend: Backend,
+        options: RuntimeOptions,
+        params: TimeGANParams,
+        data: pd.DataFrame | np.ndarray,
+        rng: np.random.Generator,
+        *,
+        entity_column: str | None = None,
+        order_column: str | None = None,
+        discrete_columns: Sequence[str] | None = None,
+    ) -> tuple[TimeGANModel, np.ndarray]:
+        """The first half of :meth:`fit`: learn the transform and build the networks.
+
+        Returns:
+            The untrained model and the training windows for :meth:`train`.
+        """
         transformer = SequenceTransformer(seq_len=params.seq_len, stride=params.stride)
         windows = transformer.fit_transform(
             data,
@@ -127,14 +158,8 @@ class TimeGANModel:
             discrete_columns=discrete_columns,
         )
         spec = ModelSpec(method="timegan", params=params, data_dim=transformer.output_dim)
-        fitted = cls(
-            transformer=transformer,
-            spec=spec,
-            model=backend.build_model(spec, options),
-            rng=rng,
-        )
-        fitted._train(backend, params, windows, verbose=verbose, callbacks=callbacks)
-        return fitted
+        model = backend.build_model(spec, options)
+        return cls(transformer=transformer, spec=spec, model=model, rng=rng), windows
 
     def resume(
         self,
@@ -159,9 +184,9 @@ class TimeGANModel:
             DataValidationError, UnknownColumnError: ``data`` does not fit the transform.
         """
         windows = self.transformer.transform(data)
-        self._train(backend, iterations, windows, verbose=verbose, callbacks=callbacks)
+        self.train(backend, iterations, windows, verbose=verbose, callbacks=callbacks)
 
-    def _train(
+    def train(
         self,
         backend: Backend,
         iterations: TimeGANParams,
@@ -170,7 +195,8 @@ class TimeGANModel:
         verbose: bool,
         callbacks: Sequence[IntervalCallback],
     ) -> None:
-        """Run the schedule on ``windows``; the history and its numbering continue."""
+        """Run the schedule on encoded ``windows`` (from :meth:`build` or the transform);
+        the history and its numbering continue."""
         if self.rng is None:
             raise ConfigurationError("TimeGANModel.rng must be set before training")
         model = self.model
@@ -213,9 +239,14 @@ class TimeGANModel:
 
     # ------------------------------------------------------------------ files
 
-    def to_document(self) -> dict[str, Any]:
-        """This model's fields of a model file (besides config, spec and weights)."""
-        return {"sequence_transformer": self.transformer.to_state(), "history": self.history}
+    def to_document(self, history: list[dict[str, Any]] | None = None) -> dict[str, Any]:
+        """This model's fields of a model file (besides config, spec and weights).
+
+        ``history`` replaces :attr:`history` (a checkpoint during a fit writes the
+        rows so far).
+        """
+        rows = self.history if history is None else history
+        return {"sequence_transformer": self.transformer.to_state(), "history": rows}
 
     @classmethod
     def from_document(

@@ -133,6 +133,40 @@ class TabularMethodTests:
 
     @each_method
     @requires_capability("{method}")
+    def test_a_fit_interrupted_after_a_checkpoint_resumes_exactly(
+        self, genesis_backend, method, tmp_path
+    ):
+        df = tiny_table()
+        whole = _small(method, genesis_backend.name, epochs=4).fit(df)
+        path = tmp_path / "checkpoint.genesis"
+
+        def crash(result):  # type: ignore[no-untyped-def]
+            if result.epoch == 3:
+                raise KeyboardInterrupt  # the process stopped during epoch 4's step
+
+        with pytest.raises(KeyboardInterrupt):
+            _small(method, genesis_backend.name, epochs=4).fit(
+                df, checkpoint=path, checkpoint_every=2, callbacks=[crash]
+            )
+        assert sorted(p.name for p in tmp_path.iterdir()) == ["checkpoint.genesis"]
+        loaded = SyntheticGenerator.load(path, backend=genesis_backend.name, verbose=False)
+        assert list(loaded.loss_history["epoch"]) == [1, 2]  # the last checkpoint: epoch 2
+        loaded.fit(df, epochs=2, resume=True, checkpoint=path)
+        pd.testing.assert_frame_equal(loaded.loss_history, whole.loss_history)
+        if genesis_backend.get_training_state(loaded._fitted.model) is not None:
+            expected = genesis_backend.get_weights(whole._fitted.model)
+            got = genesis_backend.get_weights(loaded._fitted.model)
+            for name, array in expected.items():
+                np.testing.assert_array_equal(got[name], array, err_msg=name)
+        final = SyntheticGenerator.load(path, backend=genesis_backend.name, verbose=False)
+        assert list(final.loss_history["epoch"]) == [1, 2, 3, 4]  # saved at the fit's end
+        with pytest.raises(ConfigurationError, match="checkpoint_every"):
+            _small(method, genesis_backend.name).fit(df, checkpoint=path, checkpoint_every=0)
+        with pytest.raises(ConfigurationError, match="checkpoint=PATH"):
+            _small(method, genesis_backend.name).fit(df, checkpoint_every=3)
+
+    @each_method
+    @requires_capability("{method}")
     def test_tampered_model_file_is_refused(self, genesis_backend, method, tmp_path):
         path = _small(method, genesis_backend.name).fit(tiny_table()).save(tmp_path / "m.genesis")
         raw = bytearray(path.read_bytes())

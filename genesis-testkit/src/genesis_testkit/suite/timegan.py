@@ -223,6 +223,38 @@ class TimeGANMethodTests:
             np.testing.assert_array_equal(gen.sample(5, seed=1), whole.sample(5, seed=1))
 
     @requires_capability("timegan")
+    def test_timegan_fit_interrupted_after_a_checkpoint_resumes_exactly(
+        self, genesis_backend, genesis_registry, tmp_path
+    ):
+        data = sine_array()
+        iterations = {"embedding": 100, "supervised": 100, "joint": 200}
+        whole = _small(genesis_backend).fit(data, iterations=iterations)
+        path = tmp_path / "checkpoint.genesis"
+
+        def crash(result):  # type: ignore[no-untyped-def]
+            if result.phase == "joint" and result.iteration == 100:
+                raise KeyboardInterrupt  # stopped right after the checkpoint at joint 100
+
+        with pytest.raises(KeyboardInterrupt):
+            _small(genesis_backend).fit(
+                data,
+                iterations=iterations,
+                checkpoint=path,
+                checkpoint_every=100,
+                callbacks=[crash],
+            )
+        loaded = SyntheticGenerator.load(
+            path, backend=genesis_backend.name, registry=genesis_registry, verbose=False
+        )
+        assert loaded._fitted.phase_iterations_done() == iterations | {"joint": 100}
+        loaded.fit(data, resume=True, iterations={"joint": 100})
+        pd.testing.assert_frame_equal(loaded.loss_history, whole.loss_history)
+        if genesis_backend.get_training_state(loaded._fitted.model) is not None:
+            np.testing.assert_array_equal(loaded.sample(5, seed=1), whole.sample(5, seed=1))
+        with pytest.raises(ConfigurationError, match="multiple of 100"):
+            _small(genesis_backend).fit(data, checkpoint=path, checkpoint_every=150)
+
+    @requires_capability("timegan")
     def test_timegan_bad_input_is_a_clear_error(self, genesis_backend):
         gen = _small(genesis_backend)
         data = sine_array()
