@@ -303,10 +303,11 @@ class SyntheticGenerator:
                 of a sequence (default: the row order).
             checkpoint: save the model to this file during the fit, with its
                 training state, every ``checkpoint_every`` epochs (TimeGAN:
-                iterations of a phase) and when the fit ends. Each save replaces
-                the file atomically. After an interruption, ``load`` it and call
-                ``fit(..., resume=True)`` with the epochs (iterations) still to do:
-                the run goes on exactly as if it had not stopped.
+                iterations of a phase) and when the fit ends (also when a callback
+                stops it). Each save replaces the file atomically. After an
+                interruption, ``load`` it and call ``fit(..., resume=True)`` with
+                the epochs (iterations) still to do: the run goes on exactly as if
+                it had not stopped.
             checkpoint_every: epochs between checkpoints (default 10); TimeGAN:
                 iterations, a multiple of 100 (default 1,000).
 
@@ -411,8 +412,7 @@ class SyntheticGenerator:
             def save_checkpoint(rows: list[dict[str, Any]]) -> None:
                 self._write(fitted, target, history=fitted.history + rows)
 
-            last = fitted.epochs_done + n_epochs
-            callbacks = [EpochCheckpoint(save_checkpoint, every, last), *callbacks]
+            callbacks = [EpochCheckpoint(save_checkpoint, every), *callbacks]
         history = run_epochs(
             n_epochs,
             fitted.epochs_done + 1,
@@ -425,6 +425,8 @@ class SyntheticGenerator:
             description=f"{self.method} [{backend.name}]",
         )
         fitted.history.extend(history)
+        if checkpoint is not None:
+            self._write(fitted, checkpoint)
         self._fitted = fitted
         self._sample_rng = np.random.default_rng(self._seed_sequence(_STREAM_SAMPLE))
         return self
@@ -472,12 +474,12 @@ class SyntheticGenerator:
             def save_checkpoint(rows: list[dict[str, Any]]) -> None:
                 self._write(model, target, history=model.history + rows)
 
-            done = fitted.phase_iterations_done()
-            last = {phase: done.get(phase, 0) + params.iterations(phase) for phase in PHASES}
-            callbacks = [IntervalCheckpoint(save_checkpoint, every, last), *callbacks]
+            callbacks = [IntervalCheckpoint(save_checkpoint, every), *callbacks]
         fitted.train(
             self._backend, params, windows, verbose=self.config.verbose, callbacks=callbacks
         )
+        if checkpoint is not None:
+            self._write(fitted, checkpoint[0])
         self._fitted = fitted
         self._sample_rng = np.random.default_rng(self._seed_sequence(_STREAM_SAMPLE))
         return self

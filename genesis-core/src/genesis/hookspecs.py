@@ -170,8 +170,10 @@ def genesis_get_training_state(model: Any) -> dict[str, np.ndarray] | None:
     dtypes follow :mod:`genesis.models.training_state`: for each optimizer of the
     method, ``optimizer.{opt}.step`` (0-d int64) and the moments
     ``optimizer.{opt}.m.{weight}`` / ``optimizer.{opt}.v.{weight}`` (float32, the
-    weight's shape); and ``random.{backend}`` (a 1-D integer array) for the
-    backend's own random generator, if it has one.
+    weight's shape); and ``random.{key}`` (a 1-D integer array) for the backend's
+    own random generator, if it has one, where ``key`` is the backend's name, or
+    its name and a variant when states differ in kind (torch: ``torch-cpu``,
+    ``torch-cuda``).
 
     A backend that leaves this hook out still saves and loads models; a resumed
     fit then restarts its optimizers.
@@ -188,8 +190,8 @@ def genesis_set_training_state(model: Any, state: dict[str, np.ndarray]) -> bool
     Called when a model file with a training state is loaded, after
     ``genesis_build_model`` and ``genesis_set_weights``. The core has checked the
     names and shapes against the weights. ``state`` may come from another backend:
-    load every optimizer array, and read ``random.{name}`` only under this
-    backend's own name (leave the generator as seeded otherwise).
+    load every optimizer array, and read only the ``random.{key}`` this backend
+    writes (leave the generator as seeded otherwise).
 
     Returns:
         ``True`` once the state is in place (``None`` only from a backend that

@@ -14,13 +14,14 @@ name                                        shape, dtype   meaning
 ``optimizer.{opt}.step``                    ``()`` int64   Adam updates applied so far
 ``optimizer.{opt}.m.{weight}``              the weight's   Adam's first moment of ``weight``
 ``optimizer.{opt}.v.{weight}``              the weight's   Adam's second moment (uncentred)
-``random.{backend}``                        1-D integers   the backend's random generator
+``random.{key}``                            1-D integers   the backend's random generator
 ==========================================  =============  ===================================
 
 ``{opt}`` is one of :func:`optimizer_names` for the method, ``{weight}`` a weight
 that optimizer updates. The moments are Adam's ``m`` and ``v`` before bias
 correction, the same in every framework, so a run may resume on another backend
-(its random generator then starts afresh: ``random.{backend}`` is read only by the
+(its random generator then starts afresh: ``random.{key}``, where ``key`` is the
+backend's name and perhaps a variant such as ``torch-cuda``, is read only by the
 backend that wrote it).
 
 The core's own part (the numpy generator that draws batches and noise) is JSON:

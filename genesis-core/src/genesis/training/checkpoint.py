@@ -2,11 +2,11 @@
 
 ``SyntheticGenerator.fit(..., checkpoint=path, checkpoint_every=n)`` adds one of
 these callbacks in front of the user's. Each keeps the history rows of the fit
-so far and, every ``n`` epochs (TimeGAN: every ``n`` iterations of a phase) and
-at the end of the fit (of each phase), hands them to a ``save`` function that
-writes the model as it stands. The file is replaced atomically, so an
-interruption leaves the last checkpoint whole; loading it and calling
-``fit(..., resume=True)`` continues the run exactly (see
+so far and, every ``n`` epochs (TimeGAN: every ``n`` iterations of a phase),
+hands them to a ``save`` function that writes the model as it stands; the fit
+saves once more when it ends (also when a callback stopped it early). The file
+is replaced atomically, so an interruption leaves the last checkpoint whole;
+loading it and calling ``fit(..., resume=True)`` continues the run exactly (see
 :mod:`genesis.models.training_state`).
 """
 
@@ -48,39 +48,36 @@ def _finite(losses: Mapping[str, float]) -> bool:
 
 
 class EpochCheckpoint:
-    """Saves after every epoch whose number is a multiple of ``every``, and after ``last``.
+    """Saves after every epoch whose number is a multiple of ``every``.
 
     Args:
         save: writes the model (given this fit's history rows so far).
         every: epochs between checkpoints (counted on the model's epoch numbers).
-        last: the fit's last epoch number.
     """
 
-    def __init__(self, save: SaveFunction, every: int, last: int) -> None:
-        self.save, self.every, self.last = save, every, last
+    def __init__(self, save: SaveFunction, every: int) -> None:
+        self.save, self.every = save, every
         self.rows: list[dict[str, Any]] = []
 
     def __call__(self, result: EpochResult) -> None:
         self.rows.append({"epoch": result.epoch, **result.losses})
-        due = result.epoch % self.every == 0 or result.epoch == self.last
-        if due and _finite(result.losses):  # a diverged epoch is reported, not saved
-            self.save(list(self.rows))
+        if result.epoch % self.every == 0 and _finite(result.losses):  # a diverged epoch
+            self.save(list(self.rows))  # is reported by the loop, not saved
 
 
 class IntervalCheckpoint:
-    """TimeGAN: saves after every ``every`` iterations of a phase, and at each phase's end.
+    """TimeGAN: saves after every ``every`` iterations of a phase (by the phase's count).
 
     Args:
         save: writes the model (given this fit's history rows so far).
         every: iterations between checkpoints, a multiple of the history interval.
-        last: the last iteration number each phase reaches in this fit.
     """
 
-    def __init__(self, save: SaveFunction, every: int, last: Mapping[str, int]) -> None:
-        self.save, self.every, self.last = save, every, dict(last)
+    def __init__(self, save: SaveFunction, every: int) -> None:
+        self.save, self.every = save, every
         self.rows: list[dict[str, Any]] = []
 
     def __call__(self, result: IntervalResult) -> None:
         self.rows.append({"phase": result.phase, "iteration": result.iteration, **result.losses})
-        if result.iteration % self.every == 0 or result.iteration == self.last[result.phase]:
+        if result.iteration % self.every == 0:
             self.save(list(self.rows))

@@ -160,6 +160,11 @@ class TabularMethodTests:
                 np.testing.assert_array_equal(got[name], array, err_msg=name)
         final = SyntheticGenerator.load(path, backend=genesis_backend.name, verbose=False)
         assert list(final.loss_history["epoch"]) == [1, 2, 3, 4]  # saved at the fit's end
+        stopped = tmp_path / "stopped.genesis"
+        _small(method, genesis_backend.name, epochs=4).fit(
+            df, checkpoint=stopped, checkpoint_every=2, callbacks=[lambda r: r.epoch == 3]
+        )
+        assert read_model_file(stopped).document["history"][-1]["epoch"] == 3  # stopped early
         with pytest.raises(ConfigurationError, match="checkpoint_every"):
             _small(method, genesis_backend.name).fit(df, checkpoint=path, checkpoint_every=0)
         with pytest.raises(ConfigurationError, match="checkpoint=PATH"):
