@@ -728,7 +728,8 @@ def fit(
         gen = _resume(resume_from, table, training, sequences, output, checkpoint_every, quiet)
     else:
         gen = _fit(table, training, quiet, sequences, output, checkpoint_every)
-    gen.save(output, overwrite=True if checkpoint_every else force)
+    if not checkpoint_every:  # with checkpoints, the fit saved MODEL when it ended
+        gen.save(output, overwrite=force)
     _say(quiet, f"Saved the model ({_trained(gen)}) to {output}")
 
 

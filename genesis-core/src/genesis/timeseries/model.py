@@ -161,31 +161,6 @@ class TimeGANModel:
         model = backend.build_model(spec, options)
         return cls(transformer=transformer, spec=spec, model=model, rng=rng), windows
 
-    def resume(
-        self,
-        backend: Backend,
-        iterations: TimeGANParams,
-        data: pd.DataFrame | np.ndarray,
-        *,
-        verbose: bool = False,
-        callbacks: Sequence[IntervalCallback] = (),
-    ) -> None:
-        """Train on from the current weights: ``iterations``' count of each phase more.
-
-        ``data`` is encoded with the transform learned by the first fit (same
-        columns, same entity and order columns, same scaling; values outside the
-        first fit's range are scaled beyond [0, 1]). The networks' other
-        hyperparameters are the model's own; only the iteration counts of
-        ``iterations`` are read. The history and its iteration numbers continue,
-        and so do the optimizers and :attr:`rng` (after loading a file saved
-        without its training state, the optimizers restart; set :attr:`rng` first).
-
-        Raises:
-            DataValidationError, UnknownColumnError: ``data`` does not fit the transform.
-        """
-        windows = self.transformer.transform(data)
-        self.train(backend, iterations, windows, verbose=verbose, callbacks=callbacks)
-
     def train(
         self,
         backend: Backend,
@@ -195,8 +170,14 @@ class TimeGANModel:
         verbose: bool,
         callbacks: Sequence[IntervalCallback],
     ) -> None:
-        """Run the schedule on encoded ``windows`` (from :meth:`build` or the transform);
-        the history and its numbering continue."""
+        """Run the schedule on encoded ``windows``; the history and its numbering continue.
+
+        ``windows`` come from :meth:`build`, or, to train on, from
+        ``transformer.transform(data)`` (the first fit's columns and scaling: values
+        outside its range scale beyond [0, 1]). Only the iteration counts of
+        ``iterations`` are read; the optimizers and :attr:`rng` go on from where
+        the last training stopped.
+        """
         if self.rng is None:
             raise ConfigurationError("TimeGANModel.rng must be set before training")
         model = self.model
