@@ -61,8 +61,15 @@ def test_unreachable_combination_is_a_clear_error():
     # "v" is one row in 120: decoding categories by argmax, TVAE after training
     # never emits "v" together with "x", and rejection sampling must give up clearly.
     df = pd.DataFrame({"a": ["x", "y"] * 60, "b": ["u"] * 119 + ["v"], "n": np.arange(120.0)})
-    gen = SyntheticGenerator(method="tvae", backend="torch", epochs=40, batch_size=40, seed=0,
-                             verbose=False, tvae=TVAEParams(discrete_output="argmax")).fit(df)
+    gen = SyntheticGenerator(
+        method="tvae",
+        backend="torch",
+        epochs=40,
+        batch_size=40,
+        seed=0,
+        verbose=False,
+        tvae=TVAEParams(discrete_output="argmax"),
+    ).fit(df)
     assert len(gen.sample(5, conditions={"a": "x", "b": "u"})) == 5
     with pytest.raises(GenesisError, match="too rare"):
         gen.sample(5, conditions={"a": "x", "b": "v"})
@@ -74,11 +81,13 @@ def test_missing_values_are_learned_and_reproduced(method):
     # missing values go, and reproduce their rate through the member column.
     rng = np.random.default_rng(3)
     member = rng.random(600) < 0.3
-    df = pd.DataFrame({
-        "member": member,
-        "income": np.where(member, np.nan, rng.normal(50_000, 9_000, 600).round(2)),
-        "city": rng.choice(["a", "b", "c"], 600),
-    })
+    df = pd.DataFrame(
+        {
+            "member": member,
+            "income": np.where(member, np.nan, rng.normal(50_000, 9_000, 600).round(2)),
+            "city": rng.choice(["a", "b", "c"], 600),
+        }
+    )
     epochs = 300 if method == "ctgan" else 60  # the GAN learns the pattern more slowly
     gen = _gen(method=method, epochs=epochs, batch_size=100, seed=1).fit(df)
     out = gen.sample(3000)
@@ -89,8 +98,9 @@ def test_missing_values_are_learned_and_reproduced(method):
 
 def test_many_categories_are_capped_and_memory_stays_bounded():
     rng = np.random.default_rng(0)
-    df = pd.DataFrame({"id": [f"user{i}" for i in rng.integers(0, 5000, 3000)],
-                       "x": rng.normal(size=3000)})
+    df = pd.DataFrame(
+        {"id": [f"user{i}" for i in rng.integers(0, 5000, 3000)], "x": rng.normal(size=3000)}
+    )
     gen = _gen(max_categories=50, epochs=1, batch_size=100).fit(df)
     assert gen.transformer.cond_dim == 50
     out = gen.sample(500)
@@ -100,8 +110,9 @@ def test_many_categories_are_capped_and_memory_stays_bounded():
 
 def test_unconditional_marginals_follow_real_frequencies_not_log_frequencies():
     rng = np.random.default_rng(1)
-    df = pd.DataFrame({"c": rng.choice(["a", "b", "c"], 2000, p=[0.8, 0.15, 0.05]),
-                       "x": rng.normal(size=2000)})
+    df = pd.DataFrame(
+        {"c": rng.choice(["a", "b", "c"], 2000, p=[0.8, 0.15, 0.05]), "x": rng.normal(size=2000)}
+    )
     gen = _gen(epochs=60, batch_size=200).fit(df)
     freq = gen.sample(5000)["c"].value_counts(normalize=True)
     # log-frequency sampling would give a ~ 0.40; the real share is 0.80.
@@ -147,3 +158,22 @@ def test_an_error_in_the_sampling_worker_reaches_the_caller(monkeypatch):
     monkeypatch.setattr(gen.backend, "generate", failing_third)
     with pytest.raises(GenesisError, match="chunk 3"):
         gen.sample(300)
+
+
+def test_a_training_state_the_backend_cannot_load_is_a_model_file_error(tmp_path):
+    """A file whose checksum holds but whose random state is not torch's (a crafted
+    file): loading names the problem instead of failing inside torch."""
+    from genesis.errors import ModelFileError
+    from genesis.io.model_file import ModelFile, read_model_file, write_model_file
+
+    df = pd.DataFrame({"x": np.arange(40.0), "c": ["a", "b"] * 20})
+    path = (
+        SyntheticGenerator(method="tvae", epochs=1, seed=0, verbose=False)
+        .fit(df)
+        .save(tmp_path / "m.genesis")
+    )
+    content = read_model_file(path)
+    state = dict(content.training_state, **{"random.torch-cpu": np.zeros(7, np.uint8)})
+    write_model_file(path, ModelFile(content.document, content.weights, state))
+    with pytest.raises(ModelFileError, match="cannot load the file's training state"):
+        SyntheticGenerator.load(path, backend="torch")

@@ -795,7 +795,13 @@ class SyntheticGenerator:
         if content.training_state:
             shapes = {name: array.shape for name, array in content.weights.items()}
             validate_training_state(fitted.spec, content.training_state, shapes)
-            self._backend.set_training_state(fitted.model, dict(content.training_state))
+            try:
+                self._backend.set_training_state(fitted.model, dict(content.training_state))
+            except (ValueError, TypeError, RuntimeError) as exc:
+                raise ModelFileError(
+                    f"{path}: the {self._backend.name!r} backend cannot load the file's "
+                    f"training state: {exc}"
+                ) from exc
         saved = content.document.get("training_state", {})
         if not isinstance(saved, dict):
             raise ModelFileError(f"{path}: the training state description is invalid")
