@@ -325,6 +325,8 @@ class SyntheticGenerator:
             )
         if checkpoint_every is not None and checkpoint is None:
             raise ConfigurationError("checkpoint_every needs checkpoint=PATH")
+        if checkpoint is not None and Path(checkpoint).is_dir():
+            raise ConfigurationError(f"checkpoint {checkpoint} is a directory; give a file name")
         sequences = self.method == "timegan"
         every = check_every(
             checkpoint_every

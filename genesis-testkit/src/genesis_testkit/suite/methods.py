@@ -173,6 +173,8 @@ class TabularMethodTests:
             _small(method, genesis_backend.name).fit(df, checkpoint=path, checkpoint_every=0)
         with pytest.raises(ConfigurationError, match="checkpoint=PATH"):
             _small(method, genesis_backend.name).fit(df, checkpoint_every=3)
+        with pytest.raises(ConfigurationError, match="is a directory"):
+            _small(method, genesis_backend.name).fit(df, checkpoint=tmp_path)
 
     @each_method
     @requires_capability("{method}")
