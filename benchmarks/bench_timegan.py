@@ -271,7 +271,7 @@ def checkpointed_fit(
         )
         saved = json.loads(clock.read_text())
         seconds = float(saved["fit_seconds"])
-        done = gen._fitted.phase_iterations_done()
+        done = gen.iterations_done
         if saved.get("done") != done:  # stopped between the model's save and this file's
             print(f"  warning: the fit time misses the chunk that ended at {done}")
         print(f"  {stem}: resuming at {done} after {seconds:.0f} s of fitting", flush=True)
@@ -282,7 +282,7 @@ def checkpointed_fit(
             gen.fit(data, resume=bool(done), iterations={phase: chunk})
             seconds += time.perf_counter() - start
             gen.save(path)
-            done = gen._fitted.phase_iterations_done()
+            done = gen.iterations_done
             clock.write_text(json.dumps({"fit_seconds": seconds, "done": done}))
             print(f"  {stem}: checkpoint at {done}, {seconds:.0f} s", flush=True)
     return gen, seconds

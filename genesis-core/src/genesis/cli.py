@@ -736,11 +736,8 @@ def fit(
 def _trained(gen: SyntheticGenerator) -> str:
     """How much ``gen`` has trained: ``"300 epochs"`` or ``"iterations: embedding 10, ..."``."""
     if gen.method != "timegan":
-        return f"{len(gen.loss_history)} epochs"
-    from genesis.models.timegan import PHASES
-
-    done = gen.loss_history.groupby("phase")["iteration"].max().to_dict()
-    trained = ", ".join(f"{phase} {done[phase]}" for phase in PHASES if phase in done)
+        return f"{gen.epochs_done} epochs"
+    trained = ", ".join(f"{phase} {n}" for phase, n in gen.iterations_done.items())
     return f"iterations: {trained or 'none'}"
 
 

@@ -171,6 +171,33 @@ class SyntheticGenerator:
         return pd.DataFrame(self._fitted.history, columns=columns)
 
     @property
+    def epochs_done(self) -> int:
+        """Epochs the model has trained, all fits together (CTGAN, TVAE; 0 before a fit).
+
+        With a checkpoint: ``gen.fit(df, epochs=300 - gen.epochs_done, resume=True)``.
+
+        Raises:
+            ConfigurationError: the method is TimeGAN (see :attr:`iterations_done`).
+        """
+        if self.method == "timegan":
+            raise ConfigurationError("timegan trains for iterations; see iterations_done")
+        return 0 if self._fitted is None else self._fitted.epochs_done
+
+    @property
+    def iterations_done(self) -> dict[str, int]:
+        """TimeGAN: iterations trained in each phase, all fits together (phases never
+        run are absent; empty before a fit).
+
+        Raises:
+            ConfigurationError: the method is not TimeGAN (see :attr:`epochs_done`).
+        """
+        if self.method != "timegan":
+            raise ConfigurationError(f"{self.method} trains for epochs; see epochs_done")
+        if self._fitted is None or isinstance(self._fitted, _Fitted):
+            return {}
+        return self._fitted.phase_iterations_done()
+
+    @property
     def transformer(self) -> DataTransformer | SequenceTransformer:
         """The fitted data transformer (TimeGAN: the sequence transform)."""
         return self._require_fitted().transformer

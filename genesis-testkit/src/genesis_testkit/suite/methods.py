@@ -155,6 +155,9 @@ class TabularMethodTests:
         assert sorted(p.name for p in tmp_path.iterdir()) == ["checkpoint.genesis"]
         loaded = SyntheticGenerator.load(path, backend=genesis_backend.name, verbose=False)
         assert list(loaded.loss_history["epoch"]) == [1, 2]  # the last checkpoint: epoch 2
+        assert loaded.epochs_done == 2
+        with pytest.raises(ConfigurationError, match="epochs_done"):
+            _ = loaded.iterations_done
         loaded.fit(df, epochs=2, resume=True, checkpoint=path)
         pd.testing.assert_frame_equal(loaded.loss_history, whole.loss_history)
         if genesis_backend.get_training_state(loaded._fitted.model) is not None:

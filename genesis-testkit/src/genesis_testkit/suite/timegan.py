@@ -250,7 +250,9 @@ class TimeGANMethodTests:
         loaded = SyntheticGenerator.load(
             path, backend=genesis_backend.name, registry=genesis_registry, verbose=False
         )
-        assert loaded._fitted.phase_iterations_done() == iterations | {"joint": 100}
+        assert loaded.iterations_done == iterations | {"joint": 100}
+        with pytest.raises(ConfigurationError, match="iterations_done"):
+            _ = loaded.epochs_done
         loaded.fit(data, resume=True, iterations={"joint": 100})
         pd.testing.assert_frame_equal(loaded.loss_history, whole.loss_history)
         if genesis_backend.get_training_state(loaded._fitted.model) is not None:
