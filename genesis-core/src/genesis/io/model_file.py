@@ -9,10 +9,11 @@ Layout (format version 2; version 1 is the same without training state):
   ``training/`` + its name, with its own dtype. A file without it is written as
   version 1, which earlier releases read;
 * header metadata (strings): ``format`` = ``"genesis-model"``,
-  ``format_version`` = ``"1"``, ``genesis`` = a JSON document (method,
-  configuration, network spec, data transformer state, loss history, the
-  versions that wrote it), and ``checksum`` = SHA-256 over the JSON document and
-  every tensor's name, dtype, shape and bytes.
+  ``format_version`` = ``"2"`` (``"1"`` without training state), ``genesis`` =
+  a JSON document (method, configuration, network spec, data transformer state,
+  loss history, the versions that wrote it, and the core's part of the training
+  state: its random generators), and ``checksum`` = SHA-256 over the JSON
+  document and every tensor's name, dtype, shape and bytes.
 
 Safetensors holds only raw arrays and strings, so loading a file cannot run
 code. A file whose bytes do not parse, or whose checksum does not match, raises
