@@ -345,6 +345,8 @@ class SyntheticGenerator:
             MethodNotSupportedError: the backend does not implement the method.
             DataValidationError: the table cannot be learned from (empty, one row,
                 an all-missing column, a column of mixed types, ...).
+            ConfigurationError: options that do not go together (``iterations``
+                for a table, ``checkpoint_every`` without ``checkpoint``, ...).
         """
         if iterations is not None and self.method != "timegan":
             raise ConfigurationError(
