@@ -445,6 +445,11 @@ def _refuse_settings_on_resume(ctx: click.Context) -> None:
         )
 
 
+def _checkpoint_options(output: str | None, every: int | None) -> dict[str, Any]:
+    """``fit``'s keyword arguments for ``--checkpoint-every`` (none without it)."""
+    return {"checkpoint": output, "checkpoint_every": every} if every else {}
+
+
 def _resume(
     path: str,
     data: pd.DataFrame,
@@ -467,9 +472,7 @@ def _resume(
     if not timegan and sequences.iterations is not None:
         raise click.UsageError("--iterations: only for a timegan model; use --epochs")
     _say(quiet, f"Resuming {gen.method} from {path} ({_trained(gen)}) on {len(data):,} rows")
-    checkpoint: dict[str, Any] = {}
-    if checkpoint_every:
-        checkpoint = {"checkpoint": output, "checkpoint_every": checkpoint_every}
+    checkpoint = _checkpoint_options(output, checkpoint_every)
     if timegan:
         order = gen.transformer.order_column
         if order is not None:
@@ -515,9 +518,7 @@ def _fit(
         f"Fitting {gen.method} on {len(data):,} rows × {data.shape[1]} columns "
         f"(backend {gen.backend.name})",
     )
-    checkpoint: dict[str, Any] = {}
-    if checkpoint_every:
-        checkpoint = {"checkpoint": output, "checkpoint_every": checkpoint_every}
+    checkpoint = _checkpoint_options(output, checkpoint_every)
     if method == "timegan":
         if sequences.order_column is not None:
             data = _dates_read_as_text(data, sequences.order_column)
