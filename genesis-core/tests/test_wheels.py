@@ -14,6 +14,12 @@ from core_helpers import REPO_ROOT
 import genesis
 
 DISTS = ["genesis-core", "genesis-torch", "genesis-tensorflow", "genesis-testkit"]
+PACKAGES = {
+    "genesis-core": "genesis",
+    "genesis-torch": "genesis_torch",
+    "genesis-tensorflow": "genesis_tensorflow",
+    "genesis-testkit": "genesis_testkit",
+}
 pytestmark = pytest.mark.slow
 
 
@@ -34,11 +40,21 @@ def _metadata(wheel: Path) -> str:
         return zf.read(name).decode()
 
 
-def test_every_distribution_builds_a_wheel_at_the_shared_version(wheelhouse):
+def test_every_distribution_builds_a_typed_licensed_wheel_at_the_shared_version(wheelhouse):
     v = genesis.__version__
     for dist in DISTS:
         wheels = list(wheelhouse.glob(f"{dist.replace('-', '_')}-{v}-py3-none-any.whl"))
         assert len(wheels) == 1, sorted(p.name for p in wheelhouse.iterdir())
+        with zipfile.ZipFile(wheels[0]) as zf:
+            names = set(zf.namelist())
+        package = PACKAGES[dist]
+        # PEP 561: type checkers read the annotations only from packages marked typed.
+        assert f"{package}/py.typed" in names, dist
+        licence = [n for n in names if n.endswith(".dist-info/licenses/LICENSE")]
+        assert licence, f"{dist}: no LICENSE in the wheel's metadata"
+        with zipfile.ZipFile(wheels[0]) as zf:
+            assert b"Apache License" in zf.read(licence[0])
+        assert "License-Expression: Apache-2.0" in _metadata(wheels[0]), dist
     core = _metadata(next(wheelhouse.glob("genesis_core-*.whl")))
     assert f"Requires-Dist: genesis-torch=={v}; extra == 'torch'" in core
     assert f"Requires-Dist: genesis-tensorflow[cpu]=={v}; extra == 'tensorflow'" in core

@@ -32,6 +32,7 @@ if TYPE_CHECKING:
     from genesis.data.transformer import DataTransformer
     from genesis.evaluation import QualityReport
     from genesis.generator import SyntheticGenerator
+    from genesis.timeseries import SequenceTransformer
 
 __all__ = ["main"]
 
@@ -336,7 +337,7 @@ def _sample(
     from genesis.generator import SAMPLE_CHUNK_ROWS
 
     part = 10 * SAMPLE_CHUNK_ROWS
-    frames = []
+    frames: list[pd.DataFrame] = []
     done = 0
     with tqdm(
         total=n,
@@ -347,7 +348,8 @@ def _sample(
     ) as bar:
         while done < n:
             rows = min(part, n - done)
-            frames.append(gen.sample(rows, conditions or None, precision=precision))
+            table = gen.sample(rows, conditions or None, precision=precision)
+            frames.append(cast("pd.DataFrame", table))  # a table model samples tables
             done += rows
             bar.update(rows)
     return frames[0] if len(frames) == 1 else pd.concat(frames, ignore_index=True)
@@ -474,7 +476,7 @@ def _resume(
     _say(quiet, f"Resuming {gen.method} from {path} ({_trained(gen)}) on {len(data):,} rows")
     checkpoint = _checkpoint_options(output, checkpoint_every)
     if timegan:
-        order = gen.transformer.order_column
+        order = cast("SequenceTransformer", gen.transformer).order_column
         if order is not None:
             data = _dates_read_as_text(data, order)
         return gen.fit(data, resume=True, iterations=sequences.iterations, **checkpoint)
@@ -616,7 +618,7 @@ def _fit_report(
         real,
         synthetic,
         history=gen.loss_history,
-        discrete_columns=list(gen.transformer.discrete_columns),
+        discrete_columns=list(cast("DataTransformer", gen.transformer).discrete_columns),
     )
 
 
@@ -815,7 +817,8 @@ def sample(
                 "from Python: SyntheticGenerator.load(path).sample(n_sequences)"
             )
         gen = _load_model(model, backend, options)
-        table = gen.sample(rows, precision=precision.lower())
+        # a TimeGAN model fitted on a long table samples one
+        table = cast("pd.DataFrame", gen.sample(rows, precision=precision.lower()))
         write_table(table, output, overwrite=force)
         _say(quiet, f"Wrote {rows:,} synthetic sequences ({len(table):,} rows) to {output}")
         return

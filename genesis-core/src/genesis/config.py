@@ -140,7 +140,7 @@ class GeneratorConfig:
             params = self.tvae
         else:
             raise ConfigurationError(f"Method {self.method!r} has no tabular hyperparameters")
-        overrides = {
+        overrides: dict[str, Any] = {
             k: v
             for k, v in (("epochs", self.epochs), ("batch_size", self.batch_size))
             if v is not None

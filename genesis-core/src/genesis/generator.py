@@ -8,7 +8,7 @@ from collections.abc import Iterator, Mapping, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 import numpy as np
 import pandas as pd
@@ -33,7 +33,7 @@ from genesis.errors import (
     NotFittedError,
     UnknownColumnError,
 )
-from genesis.models.spec import ModelSpec
+from genesis.models.spec import CTGANParams, ModelSpec, TVAEParams
 from genesis.models.tabular import TabularMethod, make_tabular_method
 from genesis.models.timegan import PHASES, validate_sequence_weights
 from genesis.models.training_state import rng_from_json, rng_to_json, validate_training_state
@@ -181,7 +181,8 @@ class SyntheticGenerator:
         """
         if self.method == "timegan":
             raise ConfigurationError("timegan trains for iterations; see iterations_done")
-        return 0 if self._fitted is None else self._fitted.epochs_done
+        fitted = self._fitted_table()
+        return 0 if fitted is None else fitted.epochs_done
 
     @property
     def iterations_done(self) -> dict[str, int]:
@@ -274,6 +275,13 @@ class SyntheticGenerator:
                 "Call fit() (or SyntheticGenerator.load()) before sampling or saving."
             )
         return self._fitted
+
+    def _fitted_table(self) -> _Fitted | None:
+        """The CTGAN or TVAE model (``None`` before a fit); callers checked the method."""
+        fitted = self._fitted
+        if fitted is not None and not isinstance(fitted, _Fitted):
+            raise TypeError(f"{self.method} holds a sequence model, not a tabular one")
+        return fitted
 
     def _runtime_options(self) -> RuntimeOptions:
         return RuntimeOptions(
@@ -397,8 +405,9 @@ class SyntheticGenerator:
         # the state they started in and goes on drawing batches where the last fit
         # stopped, so that resuming continues the same run.
         rng = np.random.default_rng(self._seed_sequence(_STREAM_FIT))
-        if resume and self._fitted is not None:
-            fitted = self._fitted
+        previous = self._fitted_table()
+        if resume and previous is not None:
+            fitted = previous
             missing = [c for c in fitted.transformer.columns if c not in data.columns]
             extra = [c for c in data.columns if c not in fitted.transformer.columns]
             if missing or extra:
@@ -406,7 +415,7 @@ class SyntheticGenerator:
                     "resume=True needs the columns the model was fitted on; "
                     f"missing: {missing or 'none'}, unexpected: {extra or 'none'}"
                 )
-            data = data[list(fitted.transformer.columns)]
+            data = cast(pd.DataFrame, data[list(fitted.transformer.columns)])
             if fitted.encoding_rng is not None:
                 rng = rng_from_json(fitted.encoding_rng)
             transformed = fitted.transformer.transform(data, rng=rng)
@@ -437,13 +446,15 @@ class SyntheticGenerator:
         method = fitted.method
         n_epochs = epochs if epochs is not None else self.config.method_params().epochs
         backend, model = self._backend, fitted.model
+        # a tabular fit calls them with an EpochResult
+        epoch_callbacks = cast("list[EpochCallback]", list(callbacks))
         if checkpoint is not None:
             target = Path(checkpoint)
 
             def save_checkpoint(rows: list[dict[str, Any]]) -> None:
                 self._write(fitted, target, history=fitted.history + rows)
 
-            callbacks = [EpochCheckpoint(save_checkpoint, every), *callbacks]
+            epoch_callbacks.insert(0, EpochCheckpoint(save_checkpoint, every))
         history = run_epochs(
             n_epochs,
             fitted.epochs_done + 1,
@@ -452,7 +463,7 @@ class SyntheticGenerator:
             loss_names=method.loss_names,
             steps_per_epoch=method.steps_per_epoch(len(transformed)),
             verbose=self.config.verbose,
-            callbacks=callbacks,
+            callbacks=epoch_callbacks,
             description=f"{self.method} [{backend.name}]",
         )
         fitted.history.extend(history)
@@ -796,7 +807,7 @@ class SyntheticGenerator:
                 state_document["rng"] = rng_to_json(fitted.rng)
             if isinstance(fitted, _Fitted) and fitted.encoding_rng is not None:
                 state_document["encoding_rng"] = fitted.encoding_rng
-        document = {
+        document: dict[str, Any] = {
             "genesis_version": __version__,
             "method": self.method,
             "trained_with": {
@@ -893,7 +904,8 @@ class SyntheticGenerator:
             raise ModelFileError(
                 f"{path}: the data transform and the networks disagree on the row width"
             )
-        method = make_tabular_method(spec.method, spec.params)
+        params = cast(CTGANParams | TVAEParams, spec.params)  # spec_from_json checked it
+        method = make_tabular_method(spec.method, params)
         model = gen._backend.build_model(spec, gen._runtime_options())
         gen._backend.set_weights(model, content.weights)
         gen._fitted = _Fitted(

@@ -22,12 +22,16 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping
+from typing import TYPE_CHECKING
 
 from genesis.models.spec import CTGANParams, ModelSpec, TVAEParams
 from genesis.models.weights import expected_weight_shapes
 from genesis_tensorflow.framework import import_tensorflow
 
-tf = import_tensorflow()
+if TYPE_CHECKING:
+    import tensorflow as tf
+else:
+    tf = import_tensorflow()
 
 __all__ = [
     "Weights",

@@ -35,7 +35,7 @@ import dataclasses
 import functools
 import math
 from collections.abc import Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 
 import numpy as np
 
@@ -75,7 +75,10 @@ from genesis_tensorflow.training import (
     configure_threads,
 )
 
-tf = import_tensorflow()
+if TYPE_CHECKING:
+    import tensorflow as tf
+else:
+    tf = import_tensorflow()
 
 __all__ = [
     "SEQUENCE_METHODS",
@@ -421,7 +424,7 @@ def _program_key(spec: ModelSpec) -> ModelSpec:
     counts, batch size, and ``lr``, ``gamma``, ``discriminator_threshold`` (passed as a
     tensor), so models differing only there share one program and one compilation."""
     params = dataclasses.replace(
-        spec.params,
+        cast(TimeGANParams, spec.params),
         embedding_iterations=0,
         supervised_iterations=0,
         joint_iterations=0,

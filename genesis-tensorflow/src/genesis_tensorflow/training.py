@@ -37,7 +37,7 @@ import dataclasses
 import functools
 import warnings
 from collections.abc import Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 
 import numpy as np
 
@@ -50,7 +50,10 @@ from genesis.models.weights import validate_weights
 from genesis_tensorflow import networks, optimizer_state
 from genesis_tensorflow.framework import import_tensorflow
 
-tf = import_tensorflow()
+if TYPE_CHECKING:
+    import tensorflow as tf
+else:
+    tf = import_tensorflow()
 
 __all__ = [
     "DEFAULT_NUM_THREADS",
@@ -534,7 +537,8 @@ def _program_key(spec: ModelSpec) -> ModelSpec:
     Programs are cached under this key, so models whose specs differ only there
     share one program (and one compilation).
     """
-    return dataclasses.replace(spec, params=dataclasses.replace(spec.params, epochs=1))
+    params = cast(CTGANParams | TVAEParams, spec.params)
+    return dataclasses.replace(spec, params=dataclasses.replace(params, epochs=1))
 
 
 class _TFModel:
@@ -612,7 +616,7 @@ class TFCTGAN(_TFModel):
         """Run ``discriminator_steps`` critic updates, then one generator update."""
         if not isinstance(batch, CTGANBatch):
             raise TypeError(f"a CTGAN model trains on a CTGANBatch, got {type(batch).__name__}")
-        pac = self.spec.params.pac
+        pac = cast(CTGANParams, self.spec.params).pac
         rows = batch.real.shape[1]
         if rows % pac or batch.gen_cond.shape[0] % pac:
             raise ConfigurationError(

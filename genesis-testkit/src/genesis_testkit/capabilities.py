@@ -14,7 +14,7 @@ from genesis.errors import MethodNotSupportedError
 __all__ = ["requires_capability", "tiny_table"]
 
 
-def tiny_table(rows: int = 80, *, seed: int = 0, missing: bool = False):  # type: ignore[no-untyped-def]
+def tiny_table(rows: int = 80, *, seed: int = 0, missing: bool = False):
     """A small mixed table (floats, integers, categories, booleans) for fast tests.
 
     With ``missing=True`` about 20% of ``income`` and of ``city`` are missing.

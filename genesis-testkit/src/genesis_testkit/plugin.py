@@ -88,7 +88,7 @@ def genesis_backend_name(request: pytest.FixtureRequest) -> str:
 
 
 @pytest.fixture(scope="session")
-def genesis_registry():  # type: ignore[no-untyped-def]
+def genesis_registry():
     """Contract: a :class:`genesis.backends.BackendRegistry` discovered through entry points."""
     from genesis.backends import discover_backends
 
@@ -96,7 +96,7 @@ def genesis_registry():  # type: ignore[no-untyped-def]
 
 
 @pytest.fixture(scope="session")
-def genesis_backend(genesis_backend_name: str, genesis_registry):  # type: ignore[no-untyped-def]
+def genesis_backend(genesis_backend_name: str, genesis_registry):
     """Contract: the :class:`genesis.backends.Backend` under test, selected by name.
 
     Fails (never skips) when the backend is not installed or not usable.

@@ -61,14 +61,15 @@ class FusedAdam:
     @torch.no_grad()
     def step(self) -> None:
         """Update every parameter that has a gradient."""
-        live = [i for i, p in enumerate(self.params) if p.grad is not None]
-        if not live:
+        grads = {i: g for i, p in enumerate(self.params) if (g := p.grad) is not None}
+        if not grads:
             return
+        live = list(grads)
         steps = [self.steps[i] for i in live]
         torch._foreach_add_(steps, 1)
         torch._fused_adam_(
             [self.params[i] for i in live],
-            [self.params[i].grad for i in live],
+            list(grads.values()),
             [self.exp_avgs[i] for i in live],
             [self.exp_avg_sqs[i] for i in live],
             [],

@@ -11,6 +11,8 @@ global random state, so a seed fully determines a model.
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
+from typing import cast
 
 import torch
 from torch import nn
@@ -89,7 +91,7 @@ class Generator(nn.Module):
         the output is cast back to float32.
         """
         parts = [x.to(dtype) for x in inputs]
-        for block in self.residual:
+        for block in cast("Sequence[Residual]", self.residual):
             norm = block.batchnorm
             assert norm.running_mean is not None and norm.running_var is not None
             scale = norm.weight / torch.sqrt(norm.running_var + norm.eps)
@@ -191,7 +193,8 @@ class Discriminator(nn.Module):
         if gradient_from is None:
             return score, None
         grad = self.output.weight.to(h.dtype).expand(score.shape[0] - gradient_from, -1)
-        for layer, derivative in zip(reversed(self.hidden), reversed(derivatives), strict=True):
+        layers = cast("Sequence[nn.Linear]", self.hidden)
+        for layer, derivative in zip(reversed(layers), reversed(derivatives), strict=True):
             grad = (grad * derivative) @ layer.weight
         return score, grad
 
@@ -246,7 +249,7 @@ class TVAEDecoder(nn.Module):
         ``dtype=torch.bfloat16`` runs the layers in bfloat16; the output is float32.
         """
         z = z.to(dtype)
-        for layer in self.hidden:
+        for layer in cast("Sequence[nn.Linear]", self.hidden):
             z = torch.addmm(layer.bias.to(dtype), z, layer.weight.to(dtype).T).relu_()
         out = torch.addmm(self.output.bias.to(dtype), z, self.output.weight.to(dtype).T)
         return out.float()

@@ -36,7 +36,8 @@ slice is then contiguous.
 from __future__ import annotations
 
 import math
-from typing import Any
+from collections.abc import Sequence
+from typing import Any, cast
 
 import torch
 from torch import nn
@@ -81,7 +82,7 @@ class _GRUFunction(torch.autograd.Function):
     """One GRU layer over a whole sequence (see :mod:`genesis.models.timegan`)."""
 
     @staticmethod
-    def forward(  # type: ignore[override]
+    def forward(
         ctx: Any,
         x: torch.Tensor,
         kernel: torch.Tensor,
@@ -129,7 +130,7 @@ class _GRUFunction(torch.autograd.Function):
         return out
 
     @staticmethod
-    def backward(ctx: Any, d_out: torch.Tensor) -> tuple[torch.Tensor | None, ...]:  # type: ignore[override]
+    def backward(ctx: Any, d_out: torch.Tensor) -> tuple[torch.Tensor | None, ...]:
         x, kernel, r_int, gh, act, s, out = ctx.saved_tensors
         steps, batch, hidden = out.shape
         d_out = d_out.contiguous()
@@ -198,7 +199,7 @@ class _LSTMFunction(torch.autograd.Function):
     """One LSTM layer over a whole sequence (see :mod:`genesis.models.timegan`)."""
 
     @staticmethod
-    def forward(  # type: ignore[override]
+    def forward(
         ctx: Any, x: torch.Tensor, kernel: torch.Tensor, recurrent: torch.Tensor, bias: torch.Tensor
     ) -> torch.Tensor:
         steps, batch, n_in = x.shape
@@ -233,7 +234,7 @@ class _LSTMFunction(torch.autograd.Function):
         return out
 
     @staticmethod
-    def backward(ctx: Any, d_out: torch.Tensor) -> tuple[torch.Tensor | None, ...]:  # type: ignore[override]
+    def backward(ctx: Any, d_out: torch.Tensor) -> tuple[torch.Tensor | None, ...]:
         x, k_int, r_int, acts, cell, tanh_cell, out = ctx.saved_tensors
         steps, batch, hidden = out.shape
         d_out = d_out.contiguous()
@@ -286,7 +287,7 @@ class GRUCell(nn.Module):
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         """``(steps, batch, in)`` → ``(steps, batch, H)``, from a zero state."""
-        return _GRUFunction.apply(  # type: ignore[no-any-return]
+        return _GRUFunction.apply(
             x, self.kernel, self.recurrent_kernel, self.bias, self.recurrent_bias
         )
 
@@ -302,9 +303,7 @@ class LSTMCell(nn.Module):
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         """``(steps, batch, in)`` → ``(steps, batch, H)``, from a zero state."""
-        return _LSTMFunction.apply(  # type: ignore[no-any-return]
-            x, self.kernel, self.recurrent_kernel, self.bias
-        )
+        return _LSTMFunction.apply(x, self.kernel, self.recurrent_kernel, self.bias)
 
 
 class Dense(nn.Module):
@@ -382,7 +381,7 @@ def init_network(network: RecurrentNetwork, generator: torch.Generator) -> None:
     Kernels: Glorot uniform; recurrent kernels: orthogonal; biases: zero, except
     an LSTM's forget-gate input bias, which starts at one (``unit_forget_bias``).
     """
-    for cell in network.cell:
+    for cell in cast("Sequence[GRUCell | LSTMCell]", network.cell):
         _glorot_uniform(cell.kernel, generator)
         _orthogonal(cell.recurrent_kernel, generator)
         cell.bias.zero_()

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 __all__ = ["BackendInfo", "BackendType", "Capability", "RuntimeOptions", "precision_capability"]
 
 
-class BackendType(str, enum.Enum):  # noqa: UP042 (kept as str+Enum: no behaviour change)
+class BackendType(str, enum.Enum):
     """The backends Genesis ships, plus ``AUTO`` for "the best one installed".
 
     Third-party backends are chosen by their name as a plain string

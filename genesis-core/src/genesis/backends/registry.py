@@ -60,7 +60,7 @@ class BackendRegistry:
             The plugin's :class:`BackendInfo`, or ``None`` if it failed (then it is
             recorded in :attr:`failures`).
         """
-        label = name or getattr(plugin, "__name__", repr(plugin))
+        label = name or str(getattr(plugin, "__name__", repr(plugin)))
         try:
             register_plugin(self.pm, plugin, label)
         except Exception as exc:

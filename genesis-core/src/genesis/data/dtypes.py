@@ -141,8 +141,8 @@ def to_native(value: Any) -> CategoryValue:
     if is_missing_scalar(value):
         return None
     if isinstance(value, np.generic):
-        return value.item()  # type: ignore[no-any-return]
-    return value  # type: ignore[no-any-return]
+        return value.item()
+    return value
 
 
 def to_native_list(values: Iterable[Any]) -> list[CategoryValue]:
@@ -151,7 +151,7 @@ def to_native_list(values: Iterable[Any]) -> list[CategoryValue]:
     The loop runs over distinct values, never over rows.
     """
     if isinstance(values, np.ndarray) and values.dtype != object:
-        return values.tolist()  # type: ignore[no-any-return]
+        return values.tolist()
     return [to_native(v) for v in values]
 
 

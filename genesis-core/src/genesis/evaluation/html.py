@@ -250,7 +250,7 @@ closest real row, each next to the same measure for real rows the model did not 
 
 def render_html(report: QualityReport) -> str:
     """The whole report as an HTML document (a string)."""
-    stamp = dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC")
+    stamp = dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
     holdout = f", holdout {report.holdout_rows:,} rows" if report.holdout_rows else ""
     p = report.privacy
     cards = "".join(

@@ -167,8 +167,9 @@ def pair_trends(columns: list[EncodedColumn]) -> list[PairTrend]:
     for left, right in combinations(columns, 2):
         rho_real = rho_syn = float("nan")
         if left.is_numeric and right.is_numeric:
-            rho_real = float(corr_real.loc[left.name, right.name])
-            rho_syn = float(corr_syn.loc[left.name, right.name])
+            # pandas-stubs type a cell as any scalar; a correlation matrix holds floats
+            rho_real = float(corr_real.at[left.name, right.name])  # type: ignore[arg-type]
+            rho_syn = float(corr_syn.at[left.name, right.name])  # type: ignore[arg-type]
         if not (np.isnan(rho_real) or np.isnan(rho_syn)):
             score = 1.0 - abs(rho_real - rho_syn) / 2.0
             trends.append(

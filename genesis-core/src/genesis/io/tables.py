@@ -39,7 +39,14 @@ __all__ = [
 
 TableFormat = Literal["csv", "tsv", "parquet"]
 
-_COMPRESSIONS = {".gz": "gzip", ".bz2": "bz2", ".xz": "xz", ".zip": "zip", ".zst": "zstd"}
+Compression = Literal["gzip", "bz2", "xz", "zip", "zstd"]
+_COMPRESSIONS: dict[str, Compression] = {
+    ".gz": "gzip",
+    ".bz2": "bz2",
+    ".xz": "xz",
+    ".zip": "zip",
+    ".zst": "zstd",
+}
 _FORMATS: dict[str, TableFormat] = {
     ".csv": "csv",
     ".txt": "csv",
@@ -52,9 +59,9 @@ TABLE_SUFFIXES: tuple[str, ...] = tuple(_FORMATS)
 _PARQUET_HINT = 'Parquet files need pyarrow: pip install "genesis-core[parquet]"'
 
 
-def _split_suffix(path: Path) -> tuple[TableFormat | None, str | None]:
+def _split_suffix(path: Path) -> tuple[TableFormat | None, Compression | None]:
     suffixes = [s.lower() for s in path.suffixes]
-    compression = None
+    compression: Compression | None = None
     if suffixes and suffixes[-1] in _COMPRESSIONS:
         compression = _COMPRESSIONS[suffixes.pop()]
     fmt = _FORMATS.get(suffixes[-1]) if suffixes else None

@@ -12,6 +12,12 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from genesis.models.timegan import (
+    SequenceClassifierBatch,
+    SequencePredictorBatch,
+    TimeGANBatch,
+)
+
 __all__ = ["CTGANBatch", "TVAEBatch", "TrainBatch"]
 
 
@@ -42,4 +48,8 @@ class TVAEBatch:
     real: np.ndarray
 
 
-TrainBatch = CTGANBatch | TVAEBatch
+#: What a backend's ``genesis_train_step`` receives: a tabular batch above, or a
+#: TimeGAN or evaluation-network batch (:mod:`genesis.models.timegan`).
+TrainBatch = (
+    CTGANBatch | TVAEBatch | TimeGANBatch | SequenceClassifierBatch | SequencePredictorBatch
+)

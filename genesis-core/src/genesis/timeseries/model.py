@@ -184,7 +184,7 @@ class TimeGANModel:
         history, timings = run_schedule(
             iterations,
             WindowSampler(windows, self.params.batch_size, self.rng),
-            lambda batch: backend.train_step(model, batch),  # type: ignore[arg-type]
+            lambda batch: backend.train_step(model, batch),
             verbose=verbose,
             description=f"timegan [{backend.name}]",
             iterations_done=self.phase_iterations_done(),

@@ -83,6 +83,7 @@ class OrderAxis:
     def learn(cls, order: pd.Series, entity: pd.Series | None) -> OrderAxis:
         """Learn the axis from the ordering column (and the entity column, if any)."""
         dtype = order.dtype
+        kind: Literal["number", "datetime", "timedelta"]
         if ptypes.is_datetime64_any_dtype(dtype):
             kind = "datetime"
             ticks = _datetime_ticks(order)
@@ -425,7 +426,7 @@ class SequenceTransformer:
             ordered = False
             # mixed ints and floats sort fine; anything else keeps first-seen order
             with contextlib.suppress(TypeError):
-                categories = sorted(categories)
+                categories = sorted(categories)  # type: ignore[type-var]
         return SequenceFeature(
             name, "discrete", str(dtype), categories=tuple(categories), ordered=ordered
         )

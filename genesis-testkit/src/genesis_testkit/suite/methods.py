@@ -3,12 +3,14 @@ assert the documented error where it does not."""
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 import pandas as pd
 import pytest
 
 from genesis import SyntheticGenerator
-from genesis.backends import precision_capability
+from genesis.backends import Backend, precision_capability
 from genesis.errors import (
     ConfigurationError,
     DataValidationError,
@@ -25,8 +27,8 @@ TABULAR = ["ctgan", "tvae"]
 each_method = pytest.mark.parametrize("method", TABULAR)
 
 
-def _small(method: str, backend: str, **options):
-    settings = {"epochs": 2, "batch_size": 40, "seed": 0, "verbose": False}
+def _small(method: str, backend: str | Backend, **options: Any) -> SyntheticGenerator:
+    settings: dict[str, Any] = {"epochs": 2, "batch_size": 40, "seed": 0, "verbose": False}
     settings.update(options)
     return SyntheticGenerator(method=method, backend=backend, **settings)
 
@@ -144,7 +146,7 @@ class TabularMethodTests:
         whole = _small(method, genesis_backend.name, epochs=4).fit(df)
         path = tmp_path / "checkpoint.genesis"
 
-        def crash(result):  # type: ignore[no-untyped-def]
+        def crash(result):
             if result.epoch == 3:
                 raise KeyboardInterrupt  # the process stopped during epoch 4's step
 

@@ -160,6 +160,7 @@ def training_score(
 
     def score(_: object) -> None:
         synthetic = gen.sample(training.sample_rows, seed=len(scores))
+        assert isinstance(synthetic, pd.DataFrame)
         scores.append(column_shapes_score(table, synthetic))
 
     gen.fit(table, epochs=training.scored_epochs, resume=True, callbacks=[score])
@@ -200,12 +201,10 @@ def _assert_same_samples(loaded: SyntheticGenerator, saved: SyntheticGenerator) 
     if saved.method == "timegan":
         np.testing.assert_allclose(loaded.sample(20, seed=3), saved.sample(20, seed=3), atol=1e-3)
         return
-    pd.testing.assert_frame_equal(loaded.sample(150, seed=3), saved.sample(150, seed=3))
-    conditions = {"city": "Faro"}
-    pd.testing.assert_frame_equal(
-        loaded.sample(40, conditions=conditions, seed=4),
-        saved.sample(40, conditions=conditions, seed=4),
-    )
+    for kwargs in ({"n": 150, "seed": 3}, {"n": 40, "conditions": {"city": "Faro"}, "seed": 4}):
+        got, expected = loaded.sample(**kwargs), saved.sample(**kwargs)
+        assert isinstance(got, pd.DataFrame) and isinstance(expected, pd.DataFrame)
+        pd.testing.assert_frame_equal(got, expected)
 
 
 each_tabular = pytest.mark.parametrize("method", ["ctgan", "tvae"])

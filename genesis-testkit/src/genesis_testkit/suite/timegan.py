@@ -23,7 +23,7 @@ from genesis_testkit.capabilities import requires_capability
 SEQ_LEN = 6
 
 
-def _small(backend, **options):  # type: ignore[no-untyped-def]
+def _small(backend, **options):
     """A tiny, seeded TimeGAN on ``backend`` (a :class:`~genesis.backends.backend.Backend`)."""
     settings = {
         "seq_len": SEQ_LEN,
@@ -235,7 +235,7 @@ class TimeGANMethodTests:
         whole = _small(genesis_backend).fit(data, iterations=iterations)
         path = tmp_path / "checkpoint.genesis"
 
-        def crash(result):  # type: ignore[no-untyped-def]
+        def crash(result):
             if result.phase == "joint" and result.iteration == 100:
                 raise KeyboardInterrupt  # stopped right after the checkpoint at joint 100
 
