@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import os
+import shutil
 import subprocess
 import sys
+import textwrap
 import zipfile
 from pathlib import Path
 
@@ -83,3 +86,70 @@ def test_installing_core_with_torch_extra_gives_a_working_backend(wheelhouse, tm
     assert name == "torch" and device in {"cpu", "cuda"} and version == genesis.__version__
     cli = subprocess.run([str(venv / "bin" / "genesis"), "backends"], capture_output=True, text=True, timeout=300)
     assert cli.returncode == 0 and cli.stdout.splitlines()[1].startswith("torch"), cli.stdout + cli.stderr
+
+
+_ON_OLDEST = textwrap.dedent(
+    """\
+    import sys
+
+    import pandas as pd
+
+    from genesis import SyntheticGenerator
+    from genesis.evaluation import evaluate
+    from genesis.evaluation.html import render_html
+
+    assert sys.version_info[:2] == (3, 10), sys.version
+    table = SyntheticGenerator.load("ctgan.genesis")
+    rows = table.sample(300, seed=1)
+    assert table.backend.name == "numpy" and list(rows.columns) == list(pd.read_csv("real.csv").columns)
+    assert set(table.sample(20, conditions={"city": "Faro"}, seed=2)["city"]) == {"Faro"}
+    assert "<html" in render_html(evaluate(pd.read_csv("real.csv"), rows))
+    assert SyntheticGenerator.load("timegan.genesis").sample(4, seed=0).shape == (4, 24, 5)
+    print("ok", pd.__version__)
+    """
+)
+
+
+def _python310() -> str | None:
+    """A Python 3.10 interpreter that runs: on PATH, or installed by pyenv."""
+    pyenv = Path(os.environ.get("PYENV_ROOT", Path.home() / ".pyenv"))
+    candidates = [shutil.which("python3.10"), *sorted(map(str, pyenv.glob("versions/3.10*/bin/python3.10")))]
+    for candidate in filter(None, candidates):
+        if subprocess.run([candidate, "-c", "pass"], capture_output=True, timeout=60).returncode == 0:
+            return candidate
+    return None
+
+
+def test_core_alone_on_the_oldest_supported_python_samples_saved_models(wheelhouse, tmp_path):
+    """requires-python says 3.10: there, with no framework (and pandas 2), the core
+    loads models saved by the torch backend, samples them with numpy and reports."""
+    python310 = _python310()
+    if python310 is None:
+        pytest.skip("no working python3.10 here (PATH, pyenv)")
+    from genesis import SyntheticGenerator
+    from genesis.timeseries.sines import make_sines
+    from genesis_testkit.capabilities import tiny_table
+
+    real = tiny_table(200, seed=0)
+    real.to_csv(tmp_path / "real.csv", index=False)
+    options = {"seed": 0, "verbose": False, "backend": "torch"}
+    SyntheticGenerator(method="ctgan", epochs=1, batch_size=50, **options).fit(real).save(
+        tmp_path / "ctgan.genesis", training_state=False
+    )
+    sines = make_sines(64, seed=0)
+    SyntheticGenerator(method="timegan", seq_len=24, iterations=100, **options).fit(sines).save(
+        tmp_path / "timegan.genesis", training_state=False
+    )
+    venv = tmp_path / "venv310"
+    subprocess.run([python310, "-m", "venv", str(venv)], check=True, timeout=120)
+    py = venv / "bin" / "python"
+    install = subprocess.run(
+        [str(py), "-m", "pip", "install", "--quiet", "--find-links", str(wheelhouse),
+         "-c", str(REPO_ROOT / "constraints.txt"), "genesis-core"],
+        capture_output=True, text=True, timeout=900,
+    )
+    assert install.returncode == 0, install.stdout[-3000:] + install.stderr[-3000:]
+    run = subprocess.run([str(py), "-c", _ON_OLDEST], capture_output=True, text=True,
+                         timeout=600, cwd=tmp_path)
+    assert run.returncode == 0, run.stdout + run.stderr[-4000:]
+    assert run.stdout.startswith("ok 2."), run.stdout  # pandas 3 needs Python 3.11
