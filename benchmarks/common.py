@@ -183,8 +183,7 @@ def add_thread_args(
             "--genesis-precision",
             choices=("float32", "bfloat16"),
             default="float32",
-            help="Genesis training precision (bfloat16: mixed precision on torch); "
-            "default float32",
+            help="Genesis training precision (bfloat16: mixed precision on torch); default float32",
         )
     if peer:
         parser.add_argument(

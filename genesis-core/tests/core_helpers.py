@@ -16,8 +16,15 @@ REPO_ROOT = Path(__file__).resolve().parents[2]
 class FakeBackendPlugin:
     """A plugin object that implements the info and device hooks."""
 
-    def __init__(self, name: str, priority: int, *, available: bool = True,
-                 devices: list[str] | None = None, capabilities: frozenset[str] = frozenset()) -> None:
+    def __init__(
+        self,
+        name: str,
+        priority: int,
+        *,
+        available: bool = True,
+        devices: list[str] | None = None,
+        capabilities: frozenset[str] = frozenset(),
+    ) -> None:
         self.name = name
         self.priority = priority
         self.available = available
@@ -42,10 +49,13 @@ class FakeBackendPlugin:
         return list(self.devices)
 
 
-def run_python(code: str, *, env: dict[str, str] | None = None, timeout: float = 120) -> subprocess.CompletedProcess:
+def run_python(
+    code: str, *, env: dict[str, str] | None = None, timeout: float = 120
+) -> subprocess.CompletedProcess:
     """Run ``code`` in a fresh interpreter of this environment."""
     full_env = {**os.environ, **(env or {})}
     if "GENESIS_BACKEND" not in (env or {}):
         full_env.pop("GENESIS_BACKEND", None)
-    return subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                          env=full_env, timeout=timeout)
+    return subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, env=full_env, timeout=timeout
+    )

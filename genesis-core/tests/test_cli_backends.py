@@ -8,7 +8,9 @@ def _genesis(*args, env=None):
     exe = Path(sys.executable).with_name("genesis")
     full_env = {k: v for k, v in os.environ.items() if k != "GENESIS_BACKEND"}
     full_env.update(env or {})
-    return subprocess.run([str(exe), *args], capture_output=True, text=True, env=full_env, timeout=120)
+    return subprocess.run(
+        [str(exe), *args], capture_output=True, text=True, env=full_env, timeout=120
+    )
 
 
 def test_backends_lists_every_backend_with_details():

@@ -1,21 +1,34 @@
 import pytest
-
 from core_helpers import FakeBackendPlugin
+
 from genesis.backends import DeviceNotAvailableError, get_device
 from genesis.errors import ConfigurationError
 
 
 def test_auto_prefers_cuda_then_mps_then_cpu(make_registry, no_env):
-    assert get_device("auto", registry=make_registry(FakeBackendPlugin("g", 1, devices=["cpu", "cuda"]))) == "cuda"
-    assert get_device("auto", registry=make_registry(FakeBackendPlugin("m", 1, devices=["mps", "cpu"]))) == "mps"
-    assert get_device("auto", registry=make_registry(FakeBackendPlugin("c", 1, devices=["cpu"]))) == "cpu"
+    assert (
+        get_device(
+            "auto", registry=make_registry(FakeBackendPlugin("g", 1, devices=["cpu", "cuda"]))
+        )
+        == "cuda"
+    )
+    assert (
+        get_device(
+            "auto", registry=make_registry(FakeBackendPlugin("m", 1, devices=["mps", "cpu"]))
+        )
+        == "mps"
+    )
+    assert (
+        get_device("auto", registry=make_registry(FakeBackendPlugin("c", 1, devices=["cpu"])))
+        == "cpu"
+    )
 
 
 def test_explicit_present_and_absent(make_registry, no_env):
     registry = make_registry(FakeBackendPlugin("g", 1, devices=["cuda", "cpu"]))
     assert get_device("cuda", registry=registry) == "cuda"
     assert get_device("CUDA:1", registry=registry) == "cuda:1"
-    with pytest.raises(DeviceNotAvailableError, match="'mps' was requested.*sees only: cuda, cpu"):
+    with pytest.raises(DeviceNotAvailableError, match=r"'mps' was requested.*sees only: cuda, cpu"):
         get_device("mps", registry=registry)
 
 

@@ -10,9 +10,15 @@ HOOKS = [name for name in dir(hookspecs) if name.startswith("genesis_")]
 
 
 def test_every_hook_is_documented_and_typed():
-    assert {"genesis_backend_info", "genesis_query_devices", "genesis_build_model",
-            "genesis_train_step", "genesis_generate", "genesis_get_weights",
-            "genesis_set_weights"} <= set(HOOKS)
+    assert {
+        "genesis_backend_info",
+        "genesis_query_devices",
+        "genesis_build_model",
+        "genesis_train_step",
+        "genesis_generate",
+        "genesis_get_weights",
+        "genesis_set_weights",
+    } <= set(HOOKS)
     for name in HOOKS:
         fn = getattr(hookspecs, name)
         assert fn.__doc__ and "Return" in fn.__doc__, f"{name} lacks a docstring with its return"

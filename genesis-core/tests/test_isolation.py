@@ -32,7 +32,9 @@ sys.meta_path.insert(0, Hide())
 
 
 def test_core_without_frameworks_names_install_commands():
-    code = HIDE_FRAMEWORKS + """
+    code = (
+        HIDE_FRAMEWORKS
+        + """
 import json
 from genesis.backends import (BackendNotAvailableError, select_backend, check_pytorch_available,
                               check_tensorflow_available, discover_backends)
@@ -46,6 +48,7 @@ for key, arg in (('auto', None), ('torch', 'torch'), ('tf', 'tensorflow')):
 out['reasons'] = {i.name: i.reason for i in discover_backends().ranked()}
 print(json.dumps(out))
 """
+    )
     proc = run_python(code)
     assert proc.returncode == 0, proc.stderr
     out = json.loads(proc.stdout.strip().splitlines()[-1])

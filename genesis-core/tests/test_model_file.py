@@ -16,8 +16,10 @@ def model() -> ModelFile:
     rng = np.random.default_rng(0)
     return ModelFile(
         document={"method": "ctgan", "history": [{"epoch": 1, "loss": 0.5}]},
-        weights={"a.kernel": rng.standard_normal((3, 4)).astype(np.float32),
-                 "a.bias": np.zeros(4, np.float32)},
+        weights={
+            "a.kernel": rng.standard_normal((3, 4)).astype(np.float32),
+            "a.bias": np.zeros(4, np.float32),
+        },
     )
 
 
@@ -79,9 +81,15 @@ def test_missing_and_foreign_files(tmp_path):
 def test_newer_format_version_is_refused(model, tmp_path):
     from safetensors.numpy import save
 
-    payload = save(model.weights, metadata={"format": "genesis-model",
-                                            "format_version": str(FORMAT_VERSION + 1),
-                                            "genesis": "{}", "checksum": "x"})
+    payload = save(
+        model.weights,
+        metadata={
+            "format": "genesis-model",
+            "format_version": str(FORMAT_VERSION + 1),
+            "genesis": "{}",
+            "checksum": "x",
+        },
+    )
     (tmp_path / "new.genesis").write_bytes(payload)
     with pytest.raises(ModelFileError, match="upgrade genesis-core"):
         read_model_file(tmp_path / "new.genesis")

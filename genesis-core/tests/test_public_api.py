@@ -1,6 +1,5 @@
 import pandas as pd
 import pytest
-
 from core_helpers import FakeBackendPlugin
 
 
@@ -32,7 +31,9 @@ def test_fit_refuses_an_undeclared_method_through_capabilities(make_registry, no
 
     registry = make_registry(FakeBackendPlugin("bare", 10))
     gen = SyntheticGenerator(method="ctgan", registry=registry)
-    with pytest.raises(MethodNotSupportedError, match="'ctgan' is not implemented for the 'bare' backend"):
+    with pytest.raises(
+        MethodNotSupportedError, match="'ctgan' is not implemented for the 'bare' backend"
+    ):
         gen.fit(pd.DataFrame({"a": [1.0, 2.0, 3.0]}))
 
 
@@ -40,9 +41,9 @@ def test_unknown_method_and_option_are_clear(no_env):
     from genesis import GeneratorConfig, SyntheticGenerator
     from genesis.errors import ConfigurationError
 
-    with pytest.raises(ConfigurationError, match="Unknown method 'gan'.*ctgan, tvae, timegan"):
+    with pytest.raises(ConfigurationError, match=r"Unknown method 'gan'.*ctgan, tvae, timegan"):
         SyntheticGenerator(method="gan")
-    with pytest.raises(ConfigurationError, match="Unknown option.*epochz"):
+    with pytest.raises(ConfigurationError, match=r"Unknown option.*epochz"):
         SyntheticGenerator(method="ctgan", epochz=3)
     with pytest.raises(ConfigurationError, match="epochs must be a positive integer"):
         GeneratorConfig(epochs=0)
@@ -72,7 +73,7 @@ def test_precision_is_validated_and_checked_against_capabilities(make_registry, 
 
     assert GeneratorConfig().precision == "float32"
     assert GeneratorConfig(precision=" BFloat16 ").precision == "bfloat16"
-    with pytest.raises(ConfigurationError, match="Unknown precision 'fp8'.*float32, bfloat16"):
+    with pytest.raises(ConfigurationError, match=r"Unknown precision 'fp8'.*float32, bfloat16"):
         GeneratorConfig(precision="fp8")
     with pytest.raises(ConfigurationError, match="applies to ctgan and tvae"):
         GeneratorConfig(method="timegan", precision="bfloat16")

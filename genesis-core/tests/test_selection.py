@@ -1,20 +1,24 @@
 import pytest
-
 from core_helpers import FakeBackendPlugin
+
 from genesis import BackendType, SyntheticGenerator
 from genesis.backends import BackendNotAvailableError, discover_backends, select_backend
 
 
 def test_priority_order_not_registration_order(make_registry, no_env):
-    registry = make_registry(FakeBackendPlugin("third", 100), FakeBackendPlugin("tensorflow", 20),
-                             FakeBackendPlugin("torch", 10))
+    registry = make_registry(
+        FakeBackendPlugin("third", 100),
+        FakeBackendPlugin("tensorflow", 20),
+        FakeBackendPlugin("torch", 10),
+    )
     assert [i.name for i in registry.ranked()] == ["torch", "tensorflow", "third"]
     assert select_backend(registry=registry).name == "torch"
 
 
 def test_unavailable_backends_are_passed_over(make_registry, no_env):
-    registry = make_registry(FakeBackendPlugin("torch", 10, available=False),
-                             FakeBackendPlugin("tensorflow", 20))
+    registry = make_registry(
+        FakeBackendPlugin("torch", 10, available=False), FakeBackendPlugin("tensorflow", 20)
+    )
     assert select_backend(registry=registry).name == "tensorflow"
     assert select_backend(BackendType.AUTO, registry=registry).name == "tensorflow"
 
@@ -84,7 +88,7 @@ def test_plugin_whose_info_hook_raises_is_reported_others_work(make_registry, no
     assert "exploding" in registry.failures
     assert "boom in info" in registry.failures["exploding"].traceback
     assert select_backend(registry=registry).name == "torch"
-    with pytest.raises(BackendNotAvailableError, match="failed to load.*boom in info"):
+    with pytest.raises(BackendNotAvailableError, match=r"failed to load.*boom in info"):
         select_backend("exploding", registry=registry)
 
 
@@ -113,4 +117,7 @@ def test_public_constructors_select_the_backend(no_env):
     assert SyntheticGenerator(method="ctgan", backend="tensorflow").backend.name == "tensorflow"
     cfg = GeneratorConfig(backend=BackendType.PYTORCH)
     assert SyntheticGenerator(config=cfg).backend.name == "torch"
-    assert SyntheticGenerator(config=GeneratorConfig(backend=BackendType.TENSORFLOW)).backend.name == "tensorflow"
+    assert (
+        SyntheticGenerator(config=GeneratorConfig(backend=BackendType.TENSORFLOW)).backend.name
+        == "tensorflow"
+    )

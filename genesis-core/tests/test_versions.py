@@ -1,7 +1,6 @@
 """The four distributions move in lockstep, and the extras pin exactly that version."""
 
 import tomllib
-
 from core_helpers import REPO_ROOT
 
 import genesis
@@ -37,8 +36,12 @@ def test_install_commands_are_the_extras():
 
 
 def test_entry_points_are_declared():
-    assert _project("genesis-torch")["entry-points"]["genesis.backends"] == {"torch": "genesis_torch.plugin"}
+    assert _project("genesis-torch")["entry-points"]["genesis.backends"] == {
+        "torch": "genesis_torch.plugin"
+    }
     assert _project("genesis-tensorflow")["entry-points"]["genesis.backends"] == {
         "tensorflow": "genesis_tensorflow.plugin"
     }
-    assert _project("genesis-testkit")["entry-points"]["pytest11"] == {"genesis": "genesis_testkit.plugin"}
+    assert _project("genesis-testkit")["entry-points"]["pytest11"] == {
+        "genesis": "genesis_testkit.plugin"
+    }

@@ -11,7 +11,6 @@ import zipfile
 from pathlib import Path
 
 import pytest
-
 from core_helpers import REPO_ROOT
 
 import genesis
@@ -30,9 +29,22 @@ pytestmark = pytest.mark.slow
 def wheelhouse(tmp_path_factory) -> Path:
     out = tmp_path_factory.mktemp("wheels")
     subprocess.run(
-        [sys.executable, "-m", "pip", "wheel", "--quiet", "--no-deps", "--no-build-isolation",
-         "--wheel-dir", str(out), *(str(REPO_ROOT / d) for d in DISTS)],
-        check=True, capture_output=True, text=True, timeout=600,
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "wheel",
+            "--quiet",
+            "--no-deps",
+            "--no-build-isolation",
+            "--wheel-dir",
+            str(out),
+            *(str(REPO_ROOT / d) for d in DISTS),
+        ],
+        check=True,
+        capture_output=True,
+        text=True,
+        timeout=600,
     )
     return out
 
@@ -68,24 +80,47 @@ def test_installing_core_with_torch_extra_gives_a_working_backend(wheelhouse, tm
     subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True, timeout=120)
     py = venv / "bin" / "python"
     install = subprocess.run(
-        [str(py), "-m", "pip", "install", "--quiet", "--find-links", str(wheelhouse),
-         "-c", str(REPO_ROOT / "constraints.txt"), "genesis-core[torch]"],
-        capture_output=True, text=True, timeout=900,
+        [
+            str(py),
+            "-m",
+            "pip",
+            "install",
+            "--quiet",
+            "--find-links",
+            str(wheelhouse),
+            "-c",
+            str(REPO_ROOT / "constraints.txt"),
+            "genesis-core[torch]",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=900,
     )
     assert install.returncode == 0, install.stdout[-3000:] + install.stderr[-3000:]
     probe = subprocess.run(
-        [str(py), "-c",
-         "import genesis, genesis_torch, importlib.metadata as md\n"
-         "from genesis.backends import select_backend, get_device\n"
-         "assert 'site-packages' in genesis.__file__ and 'site-packages' in genesis_torch.__file__\n"
-         "print(select_backend().name, get_device('auto'), md.version('genesis-torch'))"],
-        capture_output=True, text=True, timeout=300, cwd=tmp_path,
+        [
+            str(py),
+            "-c",
+            "import genesis, genesis_torch, importlib.metadata as md\n"
+            "from genesis.backends import select_backend, get_device\n"
+            "assert 'site-packages' in genesis.__file__\n"
+            "assert 'site-packages' in genesis_torch.__file__\n"
+            "print(select_backend().name, get_device('auto'), md.version('genesis-torch'))",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        cwd=tmp_path,
     )
     assert probe.returncode == 0, probe.stderr
     name, device, version = probe.stdout.split()
     assert name == "torch" and device in {"cpu", "cuda"} and version == genesis.__version__
-    cli = subprocess.run([str(venv / "bin" / "genesis"), "backends"], capture_output=True, text=True, timeout=300)
-    assert cli.returncode == 0 and cli.stdout.splitlines()[1].startswith("torch"), cli.stdout + cli.stderr
+    cli = subprocess.run(
+        [str(venv / "bin" / "genesis"), "backends"], capture_output=True, text=True, timeout=300
+    )
+    assert cli.returncode == 0 and cli.stdout.splitlines()[1].startswith("torch"), (
+        cli.stdout + cli.stderr
+    )
 
 
 _ON_OLDEST = textwrap.dedent(
@@ -101,7 +136,8 @@ _ON_OLDEST = textwrap.dedent(
     assert sys.version_info[:2] == (3, 10), sys.version
     table = SyntheticGenerator.load("ctgan.genesis")
     rows = table.sample(300, seed=1)
-    assert table.backend.name == "numpy" and list(rows.columns) == list(pd.read_csv("real.csv").columns)
+    assert table.backend.name == "numpy"
+    assert list(rows.columns) == list(pd.read_csv("real.csv").columns)
     assert set(table.sample(20, conditions={"city": "Faro"}, seed=2)["city"]) == {"Faro"}
     assert "<html" in render_html(evaluate(pd.read_csv("real.csv"), rows))
     assert SyntheticGenerator.load("timegan.genesis").sample(4, seed=0).shape == (4, 24, 5)
@@ -113,9 +149,15 @@ _ON_OLDEST = textwrap.dedent(
 def _python310() -> str | None:
     """A Python 3.10 interpreter that runs: on PATH, or installed by pyenv."""
     pyenv = Path(os.environ.get("PYENV_ROOT", Path.home() / ".pyenv"))
-    candidates = [shutil.which("python3.10"), *sorted(map(str, pyenv.glob("versions/3.10*/bin/python3.10")))]
+    candidates = [
+        shutil.which("python3.10"),
+        *sorted(map(str, pyenv.glob("versions/3.10*/bin/python3.10"))),
+    ]
     for candidate in filter(None, candidates):
-        if subprocess.run([candidate, "-c", "pass"], capture_output=True, timeout=60).returncode == 0:
+        if (
+            subprocess.run([candidate, "-c", "pass"], capture_output=True, timeout=60).returncode
+            == 0
+        ):
             return candidate
     return None
 
@@ -144,12 +186,25 @@ def test_core_alone_on_the_oldest_supported_python_samples_saved_models(wheelhou
     subprocess.run([python310, "-m", "venv", str(venv)], check=True, timeout=120)
     py = venv / "bin" / "python"
     install = subprocess.run(
-        [str(py), "-m", "pip", "install", "--quiet", "--find-links", str(wheelhouse),
-         "-c", str(REPO_ROOT / "constraints.txt"), "genesis-core"],
-        capture_output=True, text=True, timeout=900,
+        [
+            str(py),
+            "-m",
+            "pip",
+            "install",
+            "--quiet",
+            "--find-links",
+            str(wheelhouse),
+            "-c",
+            str(REPO_ROOT / "constraints.txt"),
+            "genesis-core",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=900,
     )
     assert install.returncode == 0, install.stdout[-3000:] + install.stderr[-3000:]
-    run = subprocess.run([str(py), "-c", _ON_OLDEST], capture_output=True, text=True,
-                         timeout=600, cwd=tmp_path)
+    run = subprocess.run(
+        [str(py), "-c", _ON_OLDEST], capture_output=True, text=True, timeout=600, cwd=tmp_path
+    )
     assert run.returncode == 0, run.stdout + run.stderr[-4000:]
     assert run.stdout.startswith("ok 2."), run.stdout  # pandas 3 needs Python 3.11

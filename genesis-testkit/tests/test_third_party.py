@@ -18,9 +18,23 @@ def site(tmp_path_factory) -> Path:
     """A directory holding genesis-toy and genesis-broken, installed by pip."""
     target = tmp_path_factory.mktemp("site")
     subprocess.run(
-        [sys.executable, "-m", "pip", "install", "--quiet", "--no-deps", "--no-build-isolation",
-         "--target", str(target), str(HERE / "genesis-toy"), str(HERE / "genesis-broken")],
-        check=True, capture_output=True, text=True, timeout=300,
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "install",
+            "--quiet",
+            "--no-deps",
+            "--no-build-isolation",
+            "--target",
+            str(target),
+            str(HERE / "genesis-toy"),
+            str(HERE / "genesis-broken"),
+        ],
+        check=True,
+        capture_output=True,
+        text=True,
+        timeout=300,
     )
     assert (target / "genesis_toy" / "plugin.py").exists()
     return target
@@ -79,7 +93,18 @@ except BackendNotAvailableError as exc:
 
 
 def test_third_party_runs_the_conformance_suite(site, tmp_path):
-    proc = _run(site, sys.executable, "-m", "pytest", "--genesis-backend=toy", "-q",
-                "-p", "no:cacheprovider", "-W", "ignore::UserWarning", cwd=tmp_path)
+    proc = _run(
+        site,
+        sys.executable,
+        "-m",
+        "pytest",
+        "--genesis-backend=toy",
+        "-q",
+        "-p",
+        "no:cacheprovider",
+        "-W",
+        "ignore::UserWarning",
+        cwd=tmp_path,
+    )
     assert proc.returncode == 0, proc.stdout + proc.stderr
     assert " passed" in proc.stdout and "failed" not in proc.stdout

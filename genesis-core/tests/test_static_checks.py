@@ -1,7 +1,11 @@
-"""The four packages are typed (PEP 561): their annotations check, and users see them.
+"""Static checks of the whole repository, with the root pyproject.toml's settings.
 
-Both tests run the real mypy (a development dependency, pinned in
-requirements-dev.txt) in a subprocess with the root pyproject.toml's settings.
+* ruff: lint and format (``ruff check .``, ``ruff format --check .``);
+* mypy: the four packages are typed (PEP 561), their annotations check, and
+  users' type checkers see them.
+
+The tools are development dependencies pinned in requirements-dev.txt (a new
+release adds checks); each runs for real, in a subprocess.
 """
 
 from __future__ import annotations
@@ -12,17 +16,33 @@ import textwrap
 from pathlib import Path
 
 import pytest
-
 from core_helpers import REPO_ROOT
 
-pytest.importorskip("mypy", reason="mypy is a development dependency (requirements-dev.txt)")
 pytestmark = pytest.mark.slow
+_DEV = "a development dependency (requirements-dev.txt)"
+
+
+@pytest.mark.parametrize("command", [["check", "."], ["format", "--check", "."]])
+def test_ruff(command):
+    pytest.importorskip("ruff", reason=f"ruff is {_DEV}")
+    result = subprocess.run(
+        [sys.executable, "-m", "ruff", *command, "--no-cache"],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        cwd=REPO_ROOT,
+    )
+    assert result.returncode == 0, result.stdout[-6000:] + result.stderr[-2000:]
 
 
 def _mypy(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
+    pytest.importorskip("mypy", reason=f"mypy is {_DEV}")
     return subprocess.run(
         [sys.executable, "-m", "mypy", "--python-executable", sys.executable, *args],
-        capture_output=True, text=True, timeout=600, cwd=cwd,
+        capture_output=True,
+        text=True,
+        timeout=600,
+        cwd=cwd,
     )
 
 
