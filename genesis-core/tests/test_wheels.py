@@ -55,6 +55,31 @@ def _metadata(wheel: Path) -> str:
         return zf.read(name).decode()
 
 
+def _venv_from_wheels(python: str, venv: Path, wheelhouse: Path, requirement: str) -> Path:
+    """A fresh virtual environment of ``python`` with ``requirement`` installed from the
+    wheels (dependencies from the index, with the repository's pins)."""
+    subprocess.run([python, "-m", "venv", str(venv)], check=True, timeout=120)
+    install = subprocess.run(
+        [
+            str(venv / "bin" / "python"),
+            "-m",
+            "pip",
+            "install",
+            "--quiet",
+            "--find-links",
+            str(wheelhouse),
+            "-c",
+            str(REPO_ROOT / "constraints.txt"),
+            requirement,
+        ],
+        capture_output=True,
+        text=True,
+        timeout=900,
+    )
+    assert install.returncode == 0, install.stdout[-3000:] + install.stderr[-3000:]
+    return venv
+
+
 def test_every_distribution_builds_a_typed_licensed_wheel_at_the_shared_version(wheelhouse):
     v = genesis.__version__
     for dist in DISTS:
@@ -76,27 +101,8 @@ def test_every_distribution_builds_a_typed_licensed_wheel_at_the_shared_version(
 
 
 def test_installing_core_with_torch_extra_gives_a_working_backend(wheelhouse, tmp_path):
-    venv = tmp_path / "venv"
-    subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True, timeout=120)
+    venv = _venv_from_wheels(sys.executable, tmp_path / "venv", wheelhouse, "genesis-core[torch]")
     py = venv / "bin" / "python"
-    install = subprocess.run(
-        [
-            str(py),
-            "-m",
-            "pip",
-            "install",
-            "--quiet",
-            "--find-links",
-            str(wheelhouse),
-            "-c",
-            str(REPO_ROOT / "constraints.txt"),
-            "genesis-core[torch]",
-        ],
-        capture_output=True,
-        text=True,
-        timeout=900,
-    )
-    assert install.returncode == 0, install.stdout[-3000:] + install.stderr[-3000:]
     probe = subprocess.run(
         [
             str(py),
@@ -182,27 +188,8 @@ def test_core_alone_on_the_oldest_supported_python_samples_saved_models(wheelhou
     SyntheticGenerator(method="timegan", seq_len=24, iterations=100, **options).fit(sines).save(
         tmp_path / "timegan.genesis", training_state=False
     )
-    venv = tmp_path / "venv310"
-    subprocess.run([python310, "-m", "venv", str(venv)], check=True, timeout=120)
+    venv = _venv_from_wheels(python310, tmp_path / "venv310", wheelhouse, "genesis-core")
     py = venv / "bin" / "python"
-    install = subprocess.run(
-        [
-            str(py),
-            "-m",
-            "pip",
-            "install",
-            "--quiet",
-            "--find-links",
-            str(wheelhouse),
-            "-c",
-            str(REPO_ROOT / "constraints.txt"),
-            "genesis-core",
-        ],
-        capture_output=True,
-        text=True,
-        timeout=900,
-    )
-    assert install.returncode == 0, install.stdout[-3000:] + install.stderr[-3000:]
     run = subprocess.run(
         [str(py), "-c", _ON_OLDEST], capture_output=True, text=True, timeout=600, cwd=tmp_path
     )
