@@ -71,6 +71,7 @@ def test_user_code_sees_the_public_annotations(tmp_path):
         gen = SyntheticGenerator(method="ctgan", backend="tensorflow")
         gen.fit(pd.DataFrame({"a": [1.0, 2.0]}), discrete_columns=[])
         history: pd.DataFrame = gen.loss_history
+        gen.sample(10).to_csv("synthetic.csv")  # no narrowing needed for tables
         device: str = get_device("auto")
         name: str = select_backend().name
         error: type[Exception] = BackendNotAvailableError

@@ -348,8 +348,7 @@ def _sample(
     ) as bar:
         while done < n:
             rows = min(part, n - done)
-            table = gen.sample(rows, conditions or None, precision=precision)
-            frames.append(cast("pd.DataFrame", table))  # a table model samples tables
+            frames.append(gen.sample(rows, conditions or None, precision=precision))
             done += rows
             bar.update(rows)
     return frames[0] if len(frames) == 1 else pd.concat(frames, ignore_index=True)
@@ -817,8 +816,7 @@ def sample(
                 "from Python: SyntheticGenerator.load(path).sample(n_sequences)"
             )
         gen = _load_model(model, backend, options)
-        # a TimeGAN model fitted on a long table samples one
-        table = cast("pd.DataFrame", gen.sample(rows, precision=precision.lower()))
+        table = gen.sample(rows, precision=precision.lower())
         write_table(table, output, overwrite=force)
         _say(quiet, f"Wrote {rows:,} synthetic sequences ({len(table):,} rows) to {output}")
         return

@@ -534,7 +534,7 @@ class SyntheticGenerator:
         *,
         seed: int | None = None,
         precision: str = "float32",
-    ) -> pd.DataFrame | np.ndarray:
+    ) -> pd.DataFrame | Any:
         """Generate ``n`` synthetic rows (TimeGAN: ``n`` sequences).
 
         Args:
@@ -557,7 +557,11 @@ class SyntheticGenerator:
                 only (torch); the default, float32, is the same on every backend.
 
         Returns:
-            A DataFrame with the fitted table's columns and dtypes.
+            A DataFrame with the fitted table's columns and dtypes; for TimeGAN
+            fitted on a 3-D array, a ``(n, seq_len, features)`` numpy array. Typed
+            ``DataFrame | Any`` (typeshed's advice for a return type that depends on
+            state a type checker cannot see): checkers verify DataFrame use without
+            making every caller narrow a union.
 
         Raises:
             NotFittedError: nothing fitted or loaded yet.
