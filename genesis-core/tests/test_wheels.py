@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import subprocess
@@ -195,3 +196,16 @@ def test_core_alone_on_the_oldest_supported_python_samples_saved_models(wheelhou
     )
     assert run.returncode == 0, run.stdout + run.stderr[-4000:]
     assert run.stdout.startswith("ok 2."), run.stdout  # pandas 3 needs Python 3.11
+    inspect = subprocess.run(
+        [str(venv / "bin" / "genesis"), "inspect", "timegan.genesis", "--json"],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        cwd=tmp_path,
+    )
+    assert inspect.returncode == 0, inspect.stderr
+    assert json.loads(inspect.stdout)["progress"] == {
+        "embedding": 100,
+        "supervised": 100,
+        "joint": 100,
+    }

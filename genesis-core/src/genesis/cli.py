@@ -656,6 +656,7 @@ def main() -> None:
       genesis fit data.csv -o model.genesis
       genesis sample model.genesis -n 10000 -o synthetic.csv
       genesis evaluate data.csv synthetic.csv --report report.html --model model.genesis
+      genesis inspect model.genesis                  # what a model file holds
     \b
     Sequences (TimeGAN), from a long table with one row per step:
       genesis fit prices.csv --method timegan --entity-column id --order-column date -o m.genesis
@@ -885,6 +886,32 @@ def synthesize(
     _say(quiet, f"Wrote {len(synthetic):,} synthetic rows to {output}")
     if report is not None:
         _write_report(_fit_report(gen, table, synthetic), report, None, force, quiet)
+
+
+@main.command()
+@click.argument("model", metavar="MODEL")
+@click.option("--json", "as_json", is_flag=True, help="Print the summary as one JSON object.")
+@_debug_option
+def inspect(model: str, as_json: bool) -> None:
+    """Show what the model file MODEL holds: method, progress, columns, network.
+
+    The file is read and verified (checksum) as a load does, without a backend or
+    a framework: how far a checkpoint got, whether it can resume exactly, which
+    columns and categories it learned.
+    """
+    import json
+
+    from genesis.errors import ModelFileError
+    from genesis.io.summary import summarize_model_file
+
+    try:
+        summary = summarize_model_file(model)
+    except ModelFileError as exc:
+        raise _model_error(model, exc) from exc
+    if as_json:
+        click.echo(json.dumps(summary.to_json(), indent=2))
+    else:
+        click.echo("\n".join(summary.describe()))
 
 
 @main.command(name="evaluate")
