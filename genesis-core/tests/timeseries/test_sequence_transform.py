@@ -64,7 +64,9 @@ def test_frame_round_trip_keeps_columns_dtypes_and_values(long_frame):
     back = t.inverse_transform(windows)
     assert list(back.columns) == list(long_frame.columns)
     expected = long_frame.sort_values(["id", "t"]).reset_index(drop=True)
-    assert back["id"].tolist() == np.repeat(np.arange(5), 10).tolist()  # fresh ids
+    # fresh ids, in the entity column's dtype (text here)
+    assert back["id"].dtype == long_frame["id"].dtype
+    assert back["id"].tolist() == np.repeat(np.arange(5), 10).astype(str).tolist()
     assert back["t"].tolist() == list(range(0, 100, 10)) * 5  # first value, then its spacing
     np.testing.assert_allclose(back["price"], expected["price"], rtol=1e-5)
     assert back["count"].tolist() == expected["count"].tolist()
@@ -203,3 +205,21 @@ def test_order_step_is_the_median_spacing_within_sequences():
     t = SequenceTransformer(seq_len=3).fit(frame, entity_column="id", order_column="day")
     back = t.inverse_transform(np.zeros((1, 3, 1), dtype=np.float32))
     assert back["day"].tolist() == [0, 1, 2]  # the jump 102 -> 110 and the gap between ids ignored
+
+
+@pytest.mark.parametrize("dtype", ["int32", "float64", "Int64", "category"])
+def test_fresh_ids_take_the_entity_columns_dtype(long_frame, dtype):
+    frame = long_frame.assign(id=pd.factorize(long_frame["id"])[0]).astype({"id": dtype})
+    t = SequenceTransformer(seq_len=10)
+    windows = t.fit_transform(frame, entity_column="id", order_column="t")
+    back = SequenceTransformer.from_state(t.to_state()).inverse_transform(windows[:2])
+    assert back["id"].dtype.name == frame["id"].dtype.name  # a category's categories are new
+    assert [int(float(v)) for v in back["id"]] == [0] * 10 + [1] * 10
+
+
+def test_fresh_ids_of_a_date_entity_column_are_integers(long_frame):
+    """Dates made up as ids would read as real dates; the ids stay 0 .. n-1 (int64)."""
+    days = pd.to_datetime("2020-01-01") + pd.to_timedelta(pd.factorize(long_frame["id"])[0], "D")
+    t = SequenceTransformer(seq_len=10)
+    windows = t.fit_transform(long_frame.assign(id=days), entity_column="id", order_column="t")
+    assert t.inverse_transform(windows[:2])["id"].tolist() == [0] * 10 + [1] * 10

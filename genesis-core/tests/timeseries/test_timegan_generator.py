@@ -34,7 +34,7 @@ def test_frame_fit_sample_returns_long_frames(fake_registry, long_frame):
     gen = _gen(fake_registry).fit(long_frame, entity_column="id", order_column="t")
     out = gen.sample(3)
     assert list(out.columns) == list(long_frame.columns)
-    assert len(out) == 12 and out["id"].tolist() == [0] * 4 + [1] * 4 + [2] * 4
+    assert len(out) == 12 and out["id"].tolist() == ["0"] * 4 + ["1"] * 4 + ["2"] * 4
 
 
 def test_options_reach_the_schedule_and_the_model(fake_registry, fake_plugin, sequences):

@@ -18,7 +18,8 @@ Decoding (what :meth:`SequenceTransformer.inverse_transform` returns): the same
 format as the input. Scaled values are clipped to [0, 1] and mapped back
 (integers rounded, dtypes restored); each one-hot block becomes its argmax
 category. A DataFrame comes back long-format with fresh entity ids ``0 .. n-1``
-in the entity column (``"sequence_id"`` when the input had none) and, when the
+in the entity column, in that column's dtype (text ids become ``"0" .. "n-1"``;
+``"sequence_id"``, int64, when the input had none) and, when the
 input had an ordering column, ``start + k * step`` at step ``k``, in the column's
 dtype: ``start`` is the column's first value and ``step`` the median spacing of
 consecutive steps within a sequence (a numeric, date or duration column: dates
@@ -208,6 +209,8 @@ class SequenceTransformer:
         self.order_column: str | None = None
         self.order_axis: OrderAxis | None = None
         self.column_order: tuple[str, ...] = ()
+        #: the entity column's dtype, for the fresh ids (None: int64)
+        self.entity_dtype: str | None = None
         self.array_dtype: str = "float64"
 
     # ------------------------------------------------------------------ properties
@@ -388,6 +391,7 @@ class SequenceTransformer:
         self.features = tuple(features)
         self.input_kind = "frame"
         self.entity_column = entity_column
+        self.entity_dtype = None if entity_column is None else str(df[entity_column].dtype)
         self.order_column = order_column
         self.order_axis = (
             None
@@ -581,7 +585,7 @@ class SequenceTransformer:
                 columns[feature.name] = self._restore_number(columns[feature.name], feature)
         frame: dict[str, Any] = {}
         entity = self.entity_column or DEFAULT_ENTITY_COLUMN
-        ids = np.repeat(np.arange(n, dtype=np.int64), steps)
+        ids = self._fresh_ids(n, steps)
         axis = self.order_axis or OrderAxis(kind="index", dtype="int64")
         order = axis.values(n, steps)
         if self.entity_column is None:
@@ -594,6 +598,21 @@ class SequenceTransformer:
             else:
                 frame[name] = columns[name]
         return pd.DataFrame(frame)
+
+    def _fresh_ids(self, n: int, steps: int) -> np.ndarray | pd.Series:
+        """``0 .. n-1``, each repeated ``steps`` times, in the entity column's dtype
+        (as text for a text column); int64 if that dtype cannot hold them."""
+        ids = np.repeat(np.arange(n, dtype=np.int64), steps)
+        if self.entity_dtype is None or self.entity_dtype == "int64":
+            return ids
+        try:
+            dtype = ptypes.pandas_dtype(self.entity_dtype)
+            numeric = ptypes.is_numeric_dtype(dtype) and not ptypes.is_bool_dtype(dtype)
+            if not numeric and not ptypes.is_string_dtype(dtype) and dtype != "category":
+                return ids  # dates, booleans...: ids of their own kind would mislead
+            return pd.Series(ids if numeric else ids.astype(str)).astype(dtype)
+        except (TypeError, ValueError, OverflowError):
+            return ids
 
     @staticmethod
     def _restore_number(values: np.ndarray, feature: SequenceFeature) -> pd.Series:
@@ -612,6 +631,7 @@ class SequenceTransformer:
             "stride": self.stride,
             "input_kind": self.input_kind,
             "entity_column": self.entity_column,
+            "entity_dtype": self.entity_dtype,
             "order_column": self.order_column,
             "order_axis": None if self.order_axis is None else self.order_axis.to_state(),
             "column_order": list(self.column_order),
@@ -644,6 +664,7 @@ class SequenceTransformer:
                 raise ValueError(f"unknown input kind {kind!r}")
             transformer.input_kind = kind
             transformer.entity_column = state["entity_column"]
+            transformer.entity_dtype = state.get("entity_dtype")  # absent before 0.1.0's end
             transformer.order_column = state["order_column"]
             axis = state.get("order_axis")
             transformer.order_axis = None if axis is None else OrderAxis.from_state(axis)

@@ -82,8 +82,8 @@ class TimeGANMethodTests:
         features = ["day", "price", "volume", "state"]
         assert out[features].dtypes.equals(df[features].dtypes), (out.dtypes, df.dtypes)
         assert len(out) == 4 * SEQ_LEN
-        assert out["id"].dtype == np.int64  # fresh ids 0 .. n-1
-        assert sorted(out["id"].unique()) == [0, 1, 2, 3]
+        assert out["id"].dtype == df["id"].dtype  # fresh ids 0 .. n-1, as text like the input's
+        assert sorted(out["id"].unique()) == ["0", "1", "2", "3"]
         assert (out.groupby("id")["day"].apply(list) == [list(range(SEQ_LEN))] * 4).all()
         assert set(out["state"].cat.categories) == set(df["state"].cat.categories)
         assert out["volume"].between(df["volume"].min(), df["volume"].max()).all()
