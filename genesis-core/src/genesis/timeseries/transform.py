@@ -608,7 +608,8 @@ class SequenceTransformer:
         try:
             dtype = ptypes.pandas_dtype(self.entity_dtype)
             numeric = ptypes.is_numeric_dtype(dtype) and not ptypes.is_bool_dtype(dtype)
-            if not numeric and not ptypes.is_string_dtype(dtype) and dtype != "category":
+            text = ptypes.is_string_dtype(dtype) or isinstance(dtype, pd.CategoricalDtype)
+            if not numeric and not text:
                 return ids  # dates, booleans...: ids of their own kind would mislead
             return pd.Series(ids if numeric else ids.astype(str)).astype(dtype)
         except (TypeError, ValueError, OverflowError):
@@ -664,7 +665,8 @@ class SequenceTransformer:
                 raise ValueError(f"unknown input kind {kind!r}")
             transformer.input_kind = kind
             transformer.entity_column = state["entity_column"]
-            transformer.entity_dtype = state.get("entity_dtype")  # absent before 0.1.0's end
+            # absent from files written before ids kept the column's dtype: int64 ids
+            transformer.entity_dtype = state.get("entity_dtype")
             transformer.order_column = state["order_column"]
             axis = state.get("order_axis")
             transformer.order_axis = None if axis is None else OrderAxis.from_state(axis)
