@@ -27,6 +27,7 @@ import click
 from genesis._version import __version__
 
 if TYPE_CHECKING:
+    import numpy as np
     import pandas as pd
 
     from genesis.data.transformer import DataTransformer
@@ -453,7 +454,7 @@ def _checkpoint_options(output: str | None, every: int | None) -> dict[str, Any]
 
 def _resume(
     path: str,
-    data: pd.DataFrame,
+    data: pd.DataFrame | np.ndarray,
     training: _Training,
     sequences: _Sequences,
     output: str,
@@ -461,6 +462,8 @@ def _resume(
     quiet: bool,
 ) -> SyntheticGenerator:
     """Load the model at ``path`` and train it on ``data`` for the asked epochs/iterations."""
+    import pandas as pd
+
     from genesis.timeseries.transform import SequenceTransformer
 
     options: dict[str, Any] = {"verbose": not quiet, "device": training.device.lower()}
@@ -472,28 +475,43 @@ def _resume(
         raise click.UsageError("timegan trains for --iterations per phase, not --epochs")
     if not timegan and sequences.iterations is not None:
         raise click.UsageError("--iterations: only for a timegan model; use --epochs")
-    _say(quiet, f"Resuming {gen.method} from {path} ({_trained(gen)}) on {len(data):,} rows")
+    _say(quiet, f"Resuming {gen.method} from {path} ({_trained(gen)}) on {_size(data)}")
     checkpoint = _checkpoint_options(output, checkpoint_every)
     if timegan:
         order = cast("SequenceTransformer", gen.transformer).order_column
-        if order is not None:
+        if order is not None and isinstance(data, pd.DataFrame):
             data = _dates_read_as_text(data, order)
         return gen.fit(data, resume=True, iterations=sequences.iterations, **checkpoint)
     return gen.fit(data, resume=True, epochs=training.epochs, **checkpoint)
 
 
+def _size(data: pd.DataFrame | np.ndarray) -> str:
+    """``"1,000 rows × 5 columns"``; an array: ``"100 sequences of 24 steps × 5 features"``."""
+    import pandas as pd
+
+    if isinstance(data, pd.DataFrame):
+        return f"{len(data):,} rows × {data.shape[1]} columns"
+    return f"{data.shape[0]:,} sequences of {data.shape[1]} steps × {data.shape[2]} features"
+
+
 def _fit(
-    data: pd.DataFrame,
+    data: pd.DataFrame | np.ndarray,
     training: _Training,
     quiet: bool,
     sequences: _Sequences | None = None,
     output: str | None = None,
     checkpoint_every: int | None = None,
 ) -> SyntheticGenerator:
+    import pandas as pd
+
     from genesis.generator import SyntheticGenerator
 
     sequences = sequences or _Sequences()
     method = training.method.lower()
+    if method != "timegan" and not isinstance(data, pd.DataFrame):
+        raise click.UsageError(
+            f"an array file holds sequences: use --method timegan, not {method} (or give a table)"
+        )
     if method != "timegan" and sequences.given():
         raise click.UsageError(f"{', '.join(sequences.given())}: only with --method timegan")
     if method == "timegan" and training.epochs is not None:
@@ -514,14 +532,10 @@ def _fit(
     if sequences.iterations is not None:
         options["iterations"] = sequences.iterations
     gen = SyntheticGenerator(method=method, backend=training.backend, **options)
-    _say(
-        quiet,
-        f"Fitting {gen.method} on {len(data):,} rows × {data.shape[1]} columns "
-        f"(backend {gen.backend.name})",
-    )
+    _say(quiet, f"Fitting {gen.method} on {_size(data)} (backend {gen.backend.name})")
     checkpoint = _checkpoint_options(output, checkpoint_every)
     if method == "timegan":
-        if sequences.order_column is not None:
+        if sequences.order_column is not None and isinstance(data, pd.DataFrame):
             data = _dates_read_as_text(data, sequences.order_column)
         return gen.fit(
             data,
@@ -711,7 +725,7 @@ def fit(
 
     With --method timegan, DATA is a long table of sequences (one row per step):
     --entity-column says which sequence a row belongs to, --order-column orders
-    the steps.
+    the steps. Or it is a .npy file of a 3-D array (sequences, steps, features).
 
     \b
     Examples:
@@ -720,13 +734,15 @@ def fit(
           --order-column date --seq-len 24 --iterations 5000 -o prices.genesis
       genesis fit data.csv --epochs 300 --checkpoint-every 20 -o run.genesis
       genesis fit data.csv --resume run.genesis --epochs 100 -o run.genesis --force
+      genesis fit windows.npy --method timegan --iterations 5000 -o windows.genesis
     """
+    from genesis.io.arrays import is_array_path, read_array
     from genesis.io.tables import read_table
 
     if resume_from is not None:
         _refuse_settings_on_resume(click.get_current_context())
     _check_outputs([output], force)
-    table = read_table(data)
+    table = read_array(data) if is_array_path(data) else read_table(data)
     if resume_from is not None:
         gen = _resume(resume_from, table, training, sequences, output, checkpoint_every, quiet)
     else:
@@ -755,7 +771,11 @@ def _trained(gen: SyntheticGenerator) -> str:
     help="How many rows to generate (TimeGAN: sequences, of --seq-len rows each).",
 )
 @click.option(
-    "-o", "--output", required=True, metavar="FILE", help="Table to write (.csv or .parquet)."
+    "-o",
+    "--output",
+    required=True,
+    metavar="FILE",
+    help="Table to write (.csv or .parquet); .npy for a TimeGAN model fitted on an array.",
 )
 @click.option(
     "-c",
@@ -798,10 +818,13 @@ def sample(
     Examples:
       genesis sample model.genesis -n 10000 -o synthetic.csv
       genesis sample model.genesis -n 500 -c sex=Female -c income='>50K' -o women.parquet
+      genesis sample windows.genesis -n 1000 -o synthetic_windows.npy
     """
+    from genesis.io.arrays import is_array_path, write_array
     from genesis.io.tables import write_table
 
-    _check_outputs([output], force, tables=[output])
+    to_array = is_array_path(output)
+    _check_outputs([output], force, tables=[] if to_array else [output])
     options: dict[str, Any] = {"verbose": False}
     if seed is not None:
         options["seed"] = seed
@@ -811,16 +834,28 @@ def sample(
         state = document["sequence_transformer"]
         if conditions:
             raise click.UsageError("TimeGAN samples unconditionally; drop -c/--condition")
-        if not isinstance(state, dict) or state.get("input_kind") != "frame":
+        from_array = isinstance(state, dict) and state.get("input_kind") == "array"
+        if from_array != to_array:
             raise click.UsageError(
-                f"{model} is a TimeGAN model fitted on a 3-D array, not a table; sample it "
-                "from Python: SyntheticGenerator.load(path).sample(n_sequences)"
+                f"{model} is a TimeGAN model fitted on a 3-D array; write its samples to a "
+                ".npy file"
+                if from_array
+                else f"{model} was fitted on a table; write its samples to a table, not .npy"
             )
         gen = _load_model(model, backend, options)
-        table = gen.sample(rows, precision=precision.lower())
-        write_table(table, output, overwrite=force)
-        _say(quiet, f"Wrote {rows:,} synthetic sequences ({len(table):,} rows) to {output}")
+        result = gen.sample(rows, precision=precision.lower())
+        if to_array:
+            write_array(cast("np.ndarray", result), output, overwrite=force)
+            _say(quiet, f"Wrote {rows:,} synthetic sequences, shape {result.shape}, to {output}")
+        else:
+            write_table(result, output, overwrite=force)
+            _say(quiet, f"Wrote {rows:,} synthetic sequences ({len(result):,} rows) to {output}")
         return
+    if to_array:
+        raise click.UsageError(
+            f"{model} is a {document.get('method')} model of a table; "
+            "write its rows to a table (.csv or .parquet), not .npy"
+        )
     _, transformer = _read_model(model)
     wanted = _conditions(transformer, conditions)
     gen = _load_model(model, backend, options)

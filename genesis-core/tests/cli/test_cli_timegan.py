@@ -107,15 +107,53 @@ def test_commands_for_tables_refuse_timegan(genesis, prices_csv, tmp_path):
     assert not out.exists()
 
 
-def test_a_timegan_model_fitted_on_an_array_names_the_python_call(genesis, tmp_path):
+def test_arrays_in_and_out_as_npy_files(genesis, tmp_path):
+    """A .npy file of a 3-D array fits TimeGAN; its samples go to a .npy file."""
+    windows = np.random.default_rng(0).random((12, 4, 2)) * [1.0, 50.0]
+    np.save(tmp_path / "windows.npy", windows)
+    model = tmp_path / "array.genesis"
+    args = ["--method", "timegan", "--seq-len", "4", "--iterations", "2", "--seed", "0"]
+    fit = genesis("fit", tmp_path / "windows.npy", *args, "-o", model)
+    assert fit.returncode == 0, fit.stderr
+    assert "12 sequences of 4 steps × 2 features" in fit.stdout
+
+    out = tmp_path / "synthetic.npy"
+    run = genesis("sample", model, "-n", "3", "-o", out)
+    assert run.returncode == 0, run.stderr
+    synthetic = np.load(out, allow_pickle=False)
+    assert synthetic.shape == (3, 4, 2) and synthetic.dtype == windows.dtype
+    assert (synthetic >= windows.min(axis=(0, 1))).all()
+    assert (synthetic <= windows.max(axis=(0, 1))).all()
+
+    resumed = genesis("fit", tmp_path / "windows.npy", "--resume", model, "--iterations", "1",
+                      "-o", tmp_path / "more.genesis")  # fmt: skip
+    assert resumed.returncode == 0, resumed.stderr
+    assert "iterations: embedding 3, supervised 3, joint 3" in resumed.stdout
+
+
+def test_npy_mistakes_are_refused_before_any_output(genesis, prices_csv, tmp_path):
+    windows = np.random.default_rng(0).random((12, 4, 2))
+    np.save(tmp_path / "windows.npy", windows)
+    np.save(tmp_path / "flat.npy", windows[0])
+    np.save(tmp_path / "objects.npy", np.array([{"a": 1}], dtype=object), allow_pickle=True)
+    model = tmp_path / "array.genesis"
     from genesis import SyntheticGenerator
 
-    model = tmp_path / "array.genesis"
-    windows = np.random.default_rng(0).random((12, 4, 2))
     gen = SyntheticGenerator(method="timegan", seq_len=4, iterations=1, seed=0, verbose=False)
     gen.fit(windows).save(model)
-    run = genesis("sample", model, "-n", "3", "-o", tmp_path / "out.csv")
-    assert run.returncode == 2, run.stderr
-    assert "fitted on a 3-D array" in run.stderr
-    assert "SyntheticGenerator.load(path).sample(n_sequences)" in run.stderr
-    assert not (tmp_path / "out.csv").exists()
+    table_model = tmp_path / "table.genesis"
+    assert genesis(*_fit_args(prices_csv, table_model)).returncode == 0
+
+    out = tmp_path / "m.genesis"
+    cases = [
+        (("fit", tmp_path / "windows.npy", "-o", out), 2, "use --method timegan"),
+        (("fit", tmp_path / "flat.npy", "--method", "timegan", "-o", out), 1, "2-D float64"),
+        (("fit", tmp_path / "objects.npy", "--method", "timegan", "-o", out), 1, "Python objects"),
+        (("sample", model, "-n", "3", "-o", tmp_path / "out.csv"), 2, "samples to a .npy"),
+        (("sample", table_model, "-n", "3", "-o", tmp_path / "out.npy"), 2, "not .npy"),
+    ]
+    for args, code, message in cases:
+        run = genesis(*args)
+        assert run.returncode == code and message in run.stderr, (args, run.stderr)
+    leftovers = {p.name for p in tmp_path.iterdir()}
+    assert leftovers == {"windows.npy", "flat.npy", "objects.npy", "array.genesis", "table.genesis"}
