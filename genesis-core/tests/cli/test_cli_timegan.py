@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -157,3 +159,33 @@ def test_npy_mistakes_are_refused_before_any_output(genesis, prices_csv, tmp_pat
         assert run.returncode == code and message in run.stderr, (args, run.stderr)
     leftovers = {p.name for p in tmp_path.iterdir()}
     assert leftovers == {"windows.npy", "flat.npy", "objects.npy", "array.genesis", "table.genesis"}
+
+
+def test_evaluate_scores_two_npy_arrays_as_the_paper_does(genesis, tmp_path):
+    """Real against itself: nothing tells them apart (discriminative near 0)."""
+    from genesis.timeseries.sines import make_sines
+
+    np.save(tmp_path / "real.npy", make_sines(60, 8, 2, seed=0))
+    np.save(tmp_path / "other.npy", make_sines(60, 8, 2, seed=1))
+    report = tmp_path / "scores.json"
+    run = genesis("evaluate", tmp_path / "real.npy", tmp_path / "other.npy", "--repeats", "2",
+                  "--report", report)  # fmt: skip
+    assert run.returncode == 0, run.stderr
+    scores = json.loads(report.read_text())
+    assert len(scores["discriminative"]["runs"]) == 2 and len(scores["predictive"]["runs"]) == 2
+    assert scores["discriminative"]["mean"] <= 0.25
+    assert 0.0 < scores["predictive"]["mean"] < 0.5
+
+
+def test_evaluate_refuses_mixed_inputs_and_table_options_for_arrays(genesis, tmp_path):
+    np.save(tmp_path / "real.npy", np.zeros((4, 3, 2)))
+    pd.DataFrame({"a": [1.0]}).to_csv(tmp_path / "real.csv", index=False)
+    cases = [
+        (("real.npy", "real.csv"), "give both as .npy"),
+        (("real.npy", "real.npy", "--model", "m.genesis"), "--model: for tables only"),
+        (("real.npy", "real.npy", "--format", "html", "--report", "r.html"), "as JSON"),
+    ]
+    for args, message in cases:
+        run = genesis("evaluate", *args, cwd=tmp_path)
+        assert run.returncode == 2 and message in run.stderr, (args, run.stderr)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["real.csv", "real.npy"]
