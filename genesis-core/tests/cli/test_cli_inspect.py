@@ -34,6 +34,9 @@ def test_inspect_reports_a_table_model_as_fitted_by_the_cli(genesis, model_file,
     lines = text.stdout.splitlines()
     assert lines[0].startswith(str(model_file))
     assert "  trained       2 epochs" in lines
+    network = next(line for line in lines if line.startswith("  network"))
+    settings = "epochs 2, batch_size 500, pac 10, embedding_dim 128, generator_dim 256x256"
+    assert network.endswith(f"weights; {settings}, discriminator_dim 256x256"), network
     assert any(line.split()[:3] == ["city", "discrete", "str"] for line in lines), lines
 
 

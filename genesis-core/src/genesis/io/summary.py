@@ -18,6 +18,13 @@ from genesis.io.model_file import read_model_file
 
 __all__ = ["ColumnSummary", "ModelSummary", "summarize_model_file"]
 
+#: The settings ``describe`` shows per method (all of them are in ``hyperparameters``).
+_KEY_SETTINGS = {
+    "ctgan": ("epochs", "batch_size", "pac", "embedding_dim", "generator_dim", "discriminator_dim"),
+    "tvae": ("epochs", "batch_size", "embedding_dim", "compress_dims", "decompress_dims"),
+    "timegan": ("module", "hidden_dim", "num_layers", "seq_len", "batch_size", "lr", "gamma"),
+}
+
 
 @dataclass(frozen=True)
 class ColumnSummary:
@@ -101,7 +108,12 @@ class ModelSummary:
         ]
         if self.layout:
             lines.append("  sequences     " + ", ".join(f"{k} {v}" for k, v in self.layout.items()))
-        lines.append(f"  network       {self.parameters:,} weights")
+        settings = ", ".join(
+            f"{key} {_setting(self.hyperparameters[key])}"
+            for key in _KEY_SETTINGS.get(self.method, ())
+            if key in self.hyperparameters
+        )
+        lines.append(f"  network       {self.parameters:,} weights; {settings}".rstrip("; "))
         label = "features" if self.method == "timegan" else "columns"
         lines.append(f"  {label:<13} {len(self.columns)}")
         width = max((len(c.name) for c in self.columns), default=0)
@@ -161,6 +173,12 @@ def _phase_progress(history: list[dict[str, Any]]) -> dict[str, int]:
         phase = str(row["phase"])
         done[phase] = max(done.get(phase, 0), int(row["iteration"]))
     return done
+
+
+def _setting(value: Any) -> str:
+    if isinstance(value, list | tuple):
+        return "x".join(str(v) for v in value)
+    return str(value)
 
 
 def _number(value: Any) -> str:
