@@ -69,6 +69,17 @@ def test_rejects_mixed_type_column_with_advice(values: list[object]) -> None:
         fit(frame)
 
 
+@pytest.mark.parametrize(
+    ("values", "named"),
+    [([[1], [2, 3], [4]], "list"), ([{"a": 1}, {"b": 2}, {"a": 3}], "dict")],
+)
+def test_rejects_containers_in_cells_by_name(values: list[object], named: str) -> None:
+    frame = pd.DataFrame({"ok": [1, 2, 3], "tags": pd.Series(values, dtype=object)})
+
+    with pytest.raises(DataValidationError, match=rf"'tags' holds {named} values.*explode"):
+        fit(frame)
+
+
 def test_rejects_unsupported_value_types() -> None:
     frame = pd.DataFrame({"blob": pd.Series([b"a", b"b"], dtype=object)})
 

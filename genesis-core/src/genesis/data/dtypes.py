@@ -109,6 +109,16 @@ def value_kind(column: str, series: pd.Series) -> str:
     if kind in _ALLOWED_VALUE_KINDS:
         return kind
     if kind in _MIXED_VALUE_KINDS:
+        # Error path only: name containers (lists, dicts...) rather than "mixed types".
+        seen = {type(v).__name__ for v in series.dropna().head(10_000)}
+        containers = sorted(seen & {"list", "tuple", "dict", "set", "ndarray"})
+        if containers:
+            raise DataValidationError(
+                f"Column {column!r} holds {' and '.join(containers)} values; each cell must "
+                f"hold one value (str, int, float or bool). Flatten it first, for example "
+                f"one row per item with df.explode({column!r}), or one text per cell with "
+                f"df[{column!r}] = df[{column!r}].astype(str)."
+            )
         raise DataValidationError(
             f"Column {column!r} mixes value types (for example numbers and strings), "
             f"which cannot be learned as one column. Convert it to a single type first, "
