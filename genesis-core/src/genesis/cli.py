@@ -979,8 +979,10 @@ def _evaluate_sequences(
         raise click.UsageError("sequences are compared as two .npy arrays; give both as .npy")
     if table_options:
         raise click.UsageError(f"{', '.join(table_options)}: for tables only, not .npy arrays")
-    if fmt is not None and fmt.lower() == "html":
-        raise click.UsageError("sequence scores are written as JSON (--format json)")
+    if (fmt is not None and fmt.lower() == "html") or (
+        report is not None and Path(report).suffix.lower() != ".json"
+    ):
+        raise click.UsageError("sequence scores are written as JSON (a .json --report file)")
     scores = timeseries_scores(
         read_array(real),
         read_array(synthetic),

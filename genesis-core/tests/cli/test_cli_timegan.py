@@ -184,6 +184,7 @@ def test_evaluate_refuses_mixed_inputs_and_table_options_for_arrays(genesis, tmp
         (("real.npy", "real.csv"), "give both as .npy"),
         (("real.npy", "real.npy", "--model", "m.genesis"), "--model: for tables only"),
         (("real.npy", "real.npy", "--format", "html", "--report", "r.html"), "as JSON"),
+        (("real.npy", "real.npy", "--report", "r.html"), "a .json --report"),
     ]
     for args, message in cases:
         run = genesis("evaluate", *args, cwd=tmp_path)
