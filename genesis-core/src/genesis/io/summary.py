@@ -15,6 +15,7 @@ from typing import Any
 
 from genesis.errors import ModelFileError
 from genesis.io.model_file import read_model_file
+from genesis.timeseries.model import phase_progress
 
 __all__ = ["ColumnSummary", "ModelSummary", "summarize_model_file"]
 
@@ -137,7 +138,7 @@ def summarize_model_file(path: str | os.PathLike[str]) -> ModelSummary:
         history = list(document.get("history") or [])
         if "sequence_transformer" in document:
             columns, layout = _sequence_columns(document["sequence_transformer"])
-            progress = _phase_progress(history)
+            progress = phase_progress(history)
         else:
             columns, layout = _table_columns(document["transformer"]), {}
             progress = {"epochs": max((int(row["epoch"]) for row in history), default=0)}
@@ -165,14 +166,6 @@ def summarize_model_file(path: str | os.PathLike[str]) -> ModelSummary:
         parameters=sum(int(array.size) for array in content.weights.values()),
         hyperparameters=params,
     )
-
-
-def _phase_progress(history: list[dict[str, Any]]) -> dict[str, int]:
-    done: dict[str, int] = {}
-    for row in history:
-        phase = str(row["phase"])
-        done[phase] = max(done.get(phase, 0), int(row["iteration"]))
-    return done
 
 
 def _setting(value: Any) -> str:

@@ -32,7 +32,7 @@ if TYPE_CHECKING:
     from genesis.backends.backend import Backend
     from genesis.backends.info import RuntimeOptions
 
-__all__ = ["SAMPLE_CHUNK_SEQUENCES", "TimeGANModel", "history_columns"]
+__all__ = ["SAMPLE_CHUNK_SEQUENCES", "TimeGANModel", "history_columns", "phase_progress"]
 
 #: Sequences generated per call of the backend when sampling.
 SAMPLE_CHUNK_SEQUENCES = 10_000
@@ -44,6 +44,14 @@ def history_columns() -> list[str]:
     for phase in PHASES:
         names.extend(n for n in LOSS_NAMES[phase] if n not in names)
     return ["phase", "iteration", *names]
+
+
+def phase_progress(history: list[dict[str, Any]]) -> dict[str, int]:
+    """Iterations trained in each phase of a loss ``history`` (phases never run are absent)."""
+    last: dict[str, int] = {}
+    for row in history:
+        last[row["phase"]] = max(last.get(row["phase"], 0), int(row["iteration"]))
+    return last
 
 
 @dataclass
@@ -80,10 +88,7 @@ class TimeGANModel:
 
     def phase_iterations_done(self) -> dict[str, int]:
         """Iterations trained in each phase (phases never run are absent)."""
-        last: dict[str, int] = {}
-        for row in self.history:
-            last[row["phase"]] = max(last.get(row["phase"], 0), int(row["iteration"]))
-        return last
+        return phase_progress(self.history)
 
     # ------------------------------------------------------------------ fit
 
