@@ -27,7 +27,9 @@ Checkpoints: with ``--checkpoint-dir DIR`` each fit runs in chunks of
 training state: Adam's moments, the batch generator). Run again with the same
 arguments after an interruption and the fit goes on from the last chunk; the
 result is the uninterrupted fit's, to the bit (the resumed-fit tests check this).
-The fit time printed is the sum over all runs.
+The fit time printed is the sum over all runs. With ``--keep-checkpoints`` a copy
+of each joint-phase checkpoint is kept beside it, for
+``score_timegan_checkpoints.py`` (the scores move during training).
 
     python benchmarks/bench_timegan.py --quick                 # smoke: minutes
     python benchmarks/bench_timegan.py --iterations 50000      # the paper's budget: many hours
@@ -42,6 +44,7 @@ import contextlib
 import json
 import os
 import platform
+import shutil
 import statistics
 import sys
 import time
@@ -131,6 +134,12 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         type=int,
         default=2_000,
         help="iterations per chunk between checkpoints (default 2,000)",
+    )
+    parser.add_argument(
+        "--keep-checkpoints",
+        action="store_true",
+        help="also keep a copy of each joint-phase checkpoint, STEM-jointN.genesis "
+        "(to score them with score_timegan_checkpoints.py)",
     )
     args = parser.parse_args(argv)
     quick = args.quick
@@ -284,6 +293,8 @@ def checkpointed_fit(
             gen.save(path)
             done = gen.iterations_done
             clock.write_text(json.dumps({"fit_seconds": seconds, "done": done}))
+            if args.keep_checkpoints and phase == "joint":
+                shutil.copyfile(path, folder / f"{stem}-joint{done['joint']}.genesis")
             print(f"  {stem}: checkpoint at {done}, {seconds:.0f} s", flush=True)
     return gen, seconds
 
