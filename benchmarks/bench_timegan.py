@@ -299,6 +299,40 @@ def checkpointed_fit(
     return gen, seconds
 
 
+def score_model(
+    gen: Any,
+    name: str,
+    data: Any,
+    real: np.ndarray,
+    backend_name: str,
+    args: argparse.Namespace,
+    *,
+    seed: int,
+) -> Any:
+    """The paper's two scores of ``gen`` against ``real``: sample seed ``seed + 1``,
+    metric seeds ``seed ..``; a table model's sample is cut back to ``data``'s columns."""
+    import pandas as pd
+
+    from genesis.evaluation.timeseries_metrics import timeseries_scores
+
+    synthetic = gen.sample(len(real), seed=seed + 1)
+    if isinstance(synthetic, pd.DataFrame):
+        features = list(data.columns)
+        synthetic = synthetic[features].to_numpy(dtype=np.float64).reshape(real.shape)
+    return timeseries_scores(
+        real,
+        synthetic,
+        repeats=args.metric_repeats,
+        seed=seed,
+        discriminative_iterations=args.disc_iterations,
+        predictive_iterations=args.pred_iterations,
+        backend=backend_name,
+        num_threads=args.threads,
+        device="cpu",
+        normalize=PAPER_NORMALIZE[name],
+    )
+
+
 def fit_and_score(
     name: str, data: Any, backend_name: str, args: argparse.Namespace
 ) -> dict[str, Any]:
@@ -306,7 +340,6 @@ def fit_and_score(
 
     from genesis import SyntheticGenerator
     from genesis.errors import GenesisError
-    from genesis.evaluation.timeseries_metrics import timeseries_scores
 
     if isinstance(data, pd.DataFrame):
         real = sliding_windows(data.to_numpy(dtype=np.float64))
@@ -331,25 +364,8 @@ def fit_and_score(
             fit_seconds = time.perf_counter() - start
     except GenesisError as exc:
         return {"status": "error", "error": f"{type(exc).__name__}: {exc}"}
-    synthetic = gen.sample(len(real), seed=args.seed + 1)
-    if isinstance(synthetic, pd.DataFrame):
-        features = [c for c in data.columns]
-        synthetic = (
-            synthetic[features].to_numpy(dtype=np.float64).reshape(len(real), 24, len(features))
-        )
     start = time.perf_counter()
-    scores = timeseries_scores(
-        real,
-        synthetic,
-        repeats=args.metric_repeats,
-        seed=args.seed,
-        discriminative_iterations=args.disc_iterations,
-        predictive_iterations=args.pred_iterations,
-        backend=backend_name,
-        num_threads=args.threads,
-        device="cpu",
-        normalize=PAPER_NORMALIZE[name],
-    )
+    scores = score_model(gen, name, data, real, backend_name, args, seed=args.seed)
     history = gen.loss_history
     last = history.groupby("phase").last()
     return {

@@ -7,9 +7,9 @@ many. This script scores each model file it is given:
   (the training data as the real side, ``seed + 1`` for the sample, metric seeds
   ``seed ..``; Sines unscaled, Stocks min-max scaled, as in the paper);
 * **validation** (Sines only): the same scores against a fresh Sines draw
-  (``--validation-seed``) with other sample and metric seeds. Choosing a model by
-  its validation score and quoting its evaluation score keeps the choice from
-  flattering the figure; choosing by the evaluation score would.
+  (``--validation-seed``) with other sample and metric seeds (``seed + 100``).
+  Choosing a model by its validation score and quoting its evaluation score keeps
+  the choice from flattering the figure; choosing by the evaluation score would.
 
 It prints one line per file and names the file with the best validation score.
 
@@ -48,10 +48,17 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         "--validation-seed", type=int, default=1, help="seed of the held-out Sines draw"
     )
     parser.add_argument("--metric-repeats", type=int, default=3)
+    parser.add_argument(
+        "--metric-iterations",
+        default="2000,5000",
+        help="DISC,PRED training iterations of the post-hoc networks (default %(default)s)",
+    )
     parser.add_argument("--backend", default="torch")
     parser.add_argument("--threads", type=int, default=1)
     parser.add_argument("--json", default=None, help="also write the scores to this JSON file")
-    return parser.parse_args(argv)
+    args = parser.parse_args(argv)
+    args.disc_iterations, args.pred_iterations = (int(v) for v in args.metric_iterations.split(","))
+    return args
 
 
 def _joint_iterations(path: Path) -> int:
@@ -60,25 +67,9 @@ def _joint_iterations(path: Path) -> int:
 
 
 def _scores(
-    real: np.ndarray, model: Any, sample_seed: int, metric_seed: int, args: argparse.Namespace
+    model: Any, data: Any, real: np.ndarray, seed: int, args: argparse.Namespace
 ) -> dict[str, float]:
-    import pandas as pd
-
-    from genesis.evaluation.timeseries_metrics import timeseries_scores
-
-    synthetic = model.sample(len(real), seed=sample_seed)
-    if isinstance(synthetic, pd.DataFrame):  # Stocks: a table out, as it went in
-        synthetic = synthetic[args.features].to_numpy(np.float64).reshape(real.shape)
-    scores = timeseries_scores(
-        real,
-        synthetic,
-        repeats=args.metric_repeats,
-        seed=metric_seed,
-        backend=args.backend,
-        num_threads=args.threads,
-        device="cpu",
-        normalize=bench.PAPER_NORMALIZE[args.dataset],
-    )
+    scores = bench.score_model(model, args.dataset, data, real, args.backend, args, seed=seed)
     return {
         "discriminative": scores.discriminative_mean,
         "discriminative_std": scores.discriminative_std,
@@ -92,14 +83,13 @@ def main(argv: list[str] | None = None) -> int:
     from genesis import SyntheticGenerator
 
     if args.dataset == "sines":
-        real = bench.sines(args.sines, args.seed)
+        data = real = bench.sines(args.sines, args.seed)
         held_out = bench.sines(args.sines, args.validation_seed)
         if args.validation_seed == args.seed:
             sys.exit("error: --validation-seed must differ from --seed (the training draw)")
     else:
-        frame = bench.stocks(args.stock_data)
-        real, held_out = bench.sliding_windows(frame.to_numpy(dtype=np.float64)), None
-        args.features = list(frame.columns)
+        data = bench.stocks(args.stock_data)
+        real, held_out = bench.sliding_windows(data.to_numpy(dtype=np.float64)), None
     paper = bench.PAPER_SCORES[args.dataset]
     print(f"{args.dataset}: paper {paper[0]:.3f} / {paper[1]:.3f}; {args.metric_repeats} runs each")
     results = {}
@@ -107,14 +97,14 @@ def main(argv: list[str] | None = None) -> int:
         model = SyntheticGenerator.load(path, backend=args.backend, num_threads=args.threads)
         row = {
             "iterations": model.iterations_done,
-            "evaluation": _scores(real, model, args.seed + 1, args.seed, args),
+            "evaluation": _scores(model, data, real, args.seed, args),
         }
         line = "  {:<40} evaluation {:.3f} +- {:.3f} / {:.4f}".format(
             path.name, row["evaluation"]["discriminative"],
             row["evaluation"]["discriminative_std"], row["evaluation"]["predictive"],
         )  # fmt: skip
         if held_out is not None:
-            row["validation"] = _scores(held_out, model, args.seed + 101, args.seed + 100, args)
+            row["validation"] = _scores(model, data, held_out, args.seed + 100, args)
             line += "   validation {:.3f} / {:.4f}".format(
                 row["validation"]["discriminative"], row["validation"]["predictive"]
             )
