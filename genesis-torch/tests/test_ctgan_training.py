@@ -284,3 +284,22 @@ def test_critic_input_gradient_equals_autograds_double_backward(ctgan_spec):
     )
     for a, b in zip(mine, theirs, strict=True):
         torch.testing.assert_close(a, b, rtol=1e-4, atol=1e-6)
+
+
+@pytest.mark.parametrize("where", ["cond", "gen_cond"])
+def test_a_condition_vector_that_is_not_one_hot_is_refused(ctgan_spec, ctgan_batch, where):
+    batch = ctgan_batch(0)
+    arrays = {"cond": batch.cond.copy(), "gen_cond": batch.gen_cond.copy()}
+    target = arrays[where].reshape(-1, arrays[where].shape[-1])
+    target[3] = 0.0
+    target[3, :2] = 0.5  # two half bits: a mixture, not a category
+    broken = CTGANBatch(
+        real=batch.real, cond=arrays["cond"], gen_cond=arrays["gen_cond"], gen_mask=batch.gen_mask
+    )
+    model = build_model(ctgan_spec, RuntimeOptions(seed=0))
+    before = model.get_weights()
+
+    with pytest.raises(ConfigurationError, match="one-hot"):
+        model.train_step(broken)
+    for name, array in model.get_weights().items():  # nothing was updated
+        np.testing.assert_array_equal(array, before[name])

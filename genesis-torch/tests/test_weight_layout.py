@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+import torch
 
 from genesis.backends.info import RuntimeOptions
 from genesis.errors import ModelFileError
@@ -128,3 +129,29 @@ def test_weights_round_trip_between_models(method, ctgan_spec, tvae_spec, ctgan_
     noise = rng.standard_normal((30, 8), dtype=np.float32)
     cond = np.eye(7, dtype=np.float32)[rng.integers(0, 7, 30)] if method == "ctgan" else None
     np.testing.assert_array_equal(source.generate(noise, cond), target.generate(noise, cond))
+
+
+def test_the_critic_reads_its_neutral_kernel_in_packed_input_order(ctgan_spec, ctgan_batch):
+    # The torch critic keeps its first kernel's inputs as [all data, all conditions];
+    # the neutral kernel is in the packed input's order: row 0 data, row 0 cond, ...
+    model = build_model(ctgan_spec, RuntimeOptions(seed=0))
+    model.train_step(ctgan_batch(0))
+    weights = model.get_weights()
+    critic = model.discriminator.eval()
+    rng = np.random.default_rng(1)
+    rows = rng.standard_normal((20, 21)).astype(np.float32)  # 4 packs of 5, D=14, C=7
+
+    with torch.no_grad():
+        scores = critic(torch.from_numpy(rows)).numpy()
+    h = rows.reshape(4, 105)
+    for name in ("hidden.0", "hidden.1"):
+        pre = h @ weights[f"discriminator.{name}.kernel"] + weights[f"discriminator.{name}.bias"]
+        h = np.where(pre > 0, pre, 0.2 * pre)
+    expected = h @ weights["discriminator.output.kernel"] + weights["discriminator.output.bias"]
+
+    np.testing.assert_allclose(scores, expected, rtol=1e-4, atol=1e-5)
+    # ... and a set_weights / get_weights round trip keeps every value where it was.
+    fresh = build_model(ctgan_spec, RuntimeOptions(seed=5))
+    fresh.set_weights(weights)
+    for name, array in fresh.get_weights().items():
+        np.testing.assert_array_equal(array, weights[name])

@@ -15,6 +15,7 @@ import numpy as np
 import torch
 
 from genesis_torch.adam import FusedAdam
+from genesis_torch.weight_layout import TensorLayout, as_layout
 
 __all__ = [
     "export_adam",
@@ -25,17 +26,16 @@ __all__ = [
     "import_state",
 ]
 
-#: A neutral weight name and whether its torch tensor is the transpose of the neutral layout.
-Named = Mapping[int, tuple[str, bool]]
+#: A neutral weight name and how its torch tensor holds it (``True``: transposed).
+Named = Mapping[int, tuple[str, TensorLayout | bool]]
 
 
-def _to_numpy(tensor: torch.Tensor, transpose: bool) -> np.ndarray:
-    array = tensor.detach().to("cpu", torch.float32).numpy()
-    return np.ascontiguousarray(array.T if transpose else array).copy()
+def _to_numpy(tensor: torch.Tensor, layout: TensorLayout | bool) -> np.ndarray:
+    return as_layout(layout).to_neutral(tensor.detach().to("cpu", torch.float32).numpy())
 
 
-def _to_tensor(array: np.ndarray, transpose: bool, like: torch.Tensor) -> torch.Tensor:
-    array = np.ascontiguousarray(array.T if transpose else array, dtype=np.float32)
+def _to_tensor(array: np.ndarray, layout: TensorLayout | bool, like: torch.Tensor) -> torch.Tensor:
+    array = as_layout(layout).from_neutral(np.asarray(array, dtype=np.float32))
     return torch.from_numpy(array).to(like.device, like.dtype)
 
 
@@ -66,15 +66,15 @@ def export_adam(
 ) -> dict[str, np.ndarray]:
     """The optimizer's moments and step count under ``optimizer.{name}.*``.
 
-    ``named`` maps ``id(parameter)`` to its neutral weight name and transpose flag.
+    ``named`` maps ``id(parameter)`` to its neutral weight name and layout.
     """
     out: dict[str, np.ndarray] = {}
     steps = set()
     for param, m, v, step in _moments(optimizer):
-        weight, transpose = named[id(param)]
+        weight, layout = named[id(param)]
         zeros = torch.zeros_like(param)
-        out[f"optimizer.{name}.m.{weight}"] = _to_numpy(zeros if m is None else m, transpose)
-        out[f"optimizer.{name}.v.{weight}"] = _to_numpy(zeros if v is None else v, transpose)
+        out[f"optimizer.{name}.m.{weight}"] = _to_numpy(zeros if m is None else m, layout)
+        out[f"optimizer.{name}.v.{weight}"] = _to_numpy(zeros if v is None else v, layout)
         steps.add(0 if step is None else int(torch.as_tensor(step).item()))
     if len(steps) > 1:  # every parameter of these models is updated at every step
         raise RuntimeError(f"optimizer {name!r}: its parameters have different step counts")
@@ -96,21 +96,21 @@ def import_adam(
     step = float(state[step_name])
     if isinstance(optimizer, FusedAdam):
         for param, m, v, count in _moments(optimizer):
-            weight, transpose = named[id(param)]
+            weight, layout = named[id(param)]
             assert m is not None and v is not None and count is not None
-            m.copy_(_to_tensor(state[f"optimizer.{name}.m.{weight}"], transpose, m))
-            v.copy_(_to_tensor(state[f"optimizer.{name}.v.{weight}"], transpose, v))
+            m.copy_(_to_tensor(state[f"optimizer.{name}.m.{weight}"], layout, m))
+            v.copy_(_to_tensor(state[f"optimizer.{name}.v.{weight}"], layout, v))
             count.fill_(step)
         return
     packed: dict[int, dict[str, torch.Tensor]] = {}
     index = 0
     for group in optimizer.param_groups:
         for param in group["params"]:
-            weight, transpose = named[id(param)]
+            weight, layout = named[id(param)]
             packed[index] = {
                 "step": torch.tensor(step, dtype=torch.float32),
-                "exp_avg": _to_tensor(state[f"optimizer.{name}.m.{weight}"], transpose, param),
-                "exp_avg_sq": _to_tensor(state[f"optimizer.{name}.v.{weight}"], transpose, param),
+                "exp_avg": _to_tensor(state[f"optimizer.{name}.m.{weight}"], layout, param),
+                "exp_avg_sq": _to_tensor(state[f"optimizer.{name}.v.{weight}"], layout, param),
             }
             index += 1
     current = optimizer.state_dict()

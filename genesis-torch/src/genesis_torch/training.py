@@ -63,6 +63,7 @@ from genesis_torch.networks import (
     init_weights,
 )
 from genesis_torch.optimizer_state import export_state, import_state
+from genesis_torch.weight_layout import AS_IS, TRANSPOSED, TensorLayout
 
 __all__ = ["DEFAULT_NUM_THREADS", "TorchCTGAN", "TorchTVAE", "build_model"]
 
@@ -165,6 +166,28 @@ def _to_tensor(array: np.ndarray, device: torch.device) -> torch.Tensor:
     return torch.from_numpy(array).to(device)
 
 
+def _condition_index(cond: np.ndarray, device: torch.device) -> torch.Tensor | None:
+    """Each row's set position in its one-hot condition vector; None for width 0.
+
+    Training-by-sampling conditions each row on one category of one discrete column,
+    so every condition vector of a CTGAN batch has exactly one bit set; the networks
+    gather on these positions instead of multiplying the vectors.
+
+    Raises:
+        ConfigurationError: a row that is not one-hot.
+    """
+    if cond.shape[-1] == 0:
+        return None
+    index = cond.argmax(axis=-1)
+    bits = np.take_along_axis(cond, index[..., None], axis=-1)[..., 0]
+    if not ((np.count_nonzero(cond, axis=-1) == 1) & (bits == 1)).all():
+        raise ConfigurationError(
+            "CTGAN condition vectors must be one-hot (one bit set per row, as "
+            "training-by-sampling draws them)"
+        )
+    return torch.from_numpy(index.astype(np.int64)).to(device)
+
+
 def _total(x: torch.Tensor) -> torch.Tensor:
     """The sum of a ``(rows, columns)`` tensor, the same whatever the thread count.
 
@@ -209,10 +232,10 @@ def _seeded_init(
 
 @dataclass(frozen=True)
 class _Slot:
-    """Where a framework-neutral weight lives in the torch modules."""
+    """Where a framework-neutral weight lives in the torch modules, and how."""
 
     tensor: torch.Tensor
-    transpose: bool
+    layout: TensorLayout
 
 
 def _slots(prefix: str, module: nn.Module) -> Iterator[tuple[str, _Slot]]:
@@ -221,18 +244,22 @@ def _slots(prefix: str, module: nn.Module) -> Iterator[tuple[str, _Slot]]:
     Module paths are the neutral names already (see :mod:`genesis_torch.networks`);
     only the leaf names differ: ``Linear.weight`` is the transposed ``kernel``, and
     ``BatchNorm1d``'s ``weight``, ``bias``, ``running_mean``, ``running_var`` are
-    ``gamma``, ``beta``, ``moving_mean``, ``moving_variance``.
+    ``gamma``, ``beta``, ``moving_mean``, ``moving_variance``. The critic's first
+    kernel also orders its inputs its own way (``Discriminator.column_order``).
     """
     for path, layer in module.named_modules(prefix=prefix):
         if isinstance(layer, nn.Linear):
-            yield f"{path}.kernel", _Slot(layer.weight, transpose=True)
-            yield f"{path}.bias", _Slot(layer.bias, transpose=False)
+            layout = TRANSPOSED
+            if isinstance(module, Discriminator) and layer is module.hidden[0]:
+                layout = TensorLayout(transpose=True, rows=module.column_order())
+            yield f"{path}.kernel", _Slot(layer.weight, layout)
+            yield f"{path}.bias", _Slot(layer.bias, AS_IS)
         elif isinstance(layer, nn.BatchNorm1d):
-            yield f"{path}.gamma", _Slot(layer.weight, transpose=False)
-            yield f"{path}.beta", _Slot(layer.bias, transpose=False)
+            yield f"{path}.gamma", _Slot(layer.weight, AS_IS)
+            yield f"{path}.beta", _Slot(layer.bias, AS_IS)
             assert layer.running_mean is not None and layer.running_var is not None
-            yield f"{path}.moving_mean", _Slot(layer.running_mean, transpose=False)
-            yield f"{path}.moving_variance", _Slot(layer.running_var, transpose=False)
+            yield f"{path}.moving_mean", _Slot(layer.running_mean, AS_IS)
+            yield f"{path}.moving_variance", _Slot(layer.running_var, AS_IS)
 
 
 class _TorchModel:
@@ -335,26 +362,24 @@ class _TorchModel:
 
     def get_weights(self) -> dict[str, np.ndarray]:
         """Export every weight under its framework-neutral name (float32 numpy)."""
-        weights = {}
-        for name, slot in self.slots.items():
-            array = slot.tensor.detach().to("cpu", torch.float32).numpy()
-            weights[name] = np.ascontiguousarray(array.T if slot.transpose else array).copy()
-        return weights
+        return {
+            name: slot.layout.to_neutral(slot.tensor.detach().to("cpu", torch.float32).numpy())
+            for name, slot in self.slots.items()
+        }
 
     @torch.no_grad()
     def set_weights(self, weights: Mapping[str, np.ndarray]) -> None:
         """Load framework-neutral weights; raises ``ModelFileError`` on any mismatch."""
         validate_weights(self.spec, weights)
         for name, slot in self.slots.items():
-            array = weights[name].T if slot.transpose else weights[name]
-            slot.tensor.copy_(torch.from_numpy(np.ascontiguousarray(array)))
+            slot.tensor.copy_(torch.from_numpy(slot.layout.from_neutral(weights[name])))
 
     def optimizers(self) -> dict[str, FusedAdam | torch.optim.Optimizer]:
         """The optimizers by neutral name (:mod:`genesis.models.training_state`)."""
         raise NotImplementedError
 
-    def _named(self) -> dict[int, tuple[str, bool]]:
-        return {id(slot.tensor): (name, slot.transpose) for name, slot in self.slots.items()}
+    def _named(self) -> dict[int, tuple[str, TensorLayout | bool]]:
+        return {id(slot.tensor): (name, slot.layout) for name, slot in self.slots.items()}
 
     def _generator(self) -> tuple[str, torch.Generator]:
         # A CPU and a CUDA generator's states differ in kind: the key names the device's.
@@ -445,20 +470,26 @@ class TorchCTGAN(_TorchModel):
         target = layout.cond.gather(cond) * chosen
         return -_total(target * log_p) / raw.shape[0]
 
-    def _critic_loss(self, real: torch.Tensor, fake: torch.Tensor) -> torch.Tensor:
+    def _critic_loss(
+        self, real: torch.Tensor, fake: torch.Tensor, cond: torch.Tensor | None
+    ) -> torch.Tensor:
         """WGAN-GP critic loss: mean D(fake) - mean D(real) + lambda * gradient penalty.
 
-        The penalty is ``((||grad D(mixed)||_2 - 1) ** 2)`` averaged over packs, where
-        ``mixed`` interpolates real and fake rows with one ``alpha ~ U(0, 1)`` per pack
-        and the gradient is taken with respect to the whole packed input.
+        ``real`` and ``fake`` are data rows, without the condition vectors ``cond``
+        they share. The penalty is ``((||grad D(mixed)||_2 - 1) **
+        2)`` averaged over packs, where ``mixed`` interpolates real and fake rows
+        with one ``alpha ~ U(0, 1)`` per pack and the gradient is taken with respect
+        to the whole packed input, condition vectors included (they interpolate to
+        themselves).
         """
         pac = self.params.pac
         packs = real.shape[0] // pac
         alpha = torch.rand(packs, 1, 1, generator=self.rng, device=self.device)
         mixed = torch.lerp(fake, real, alpha.expand(packs, pac, 1).reshape(-1, 1))
         with self._forward():
-            scores, grad = self.discriminator.score_with_input_gradient(
-                self._network_input(torch.cat([real, fake, mixed])),
+            scores, grad = self.discriminator.score(
+                self._network_input(torch.stack([real, fake, mixed])),
+                cond,
                 self.rng,
                 gradient_from=2 * packs,
             )
@@ -467,6 +498,15 @@ class TorchCTGAN(_TorchModel):
         penalty = ((grad.norm(2, dim=1) - 1.0) ** 2).mean()
         score_real, score_fake = scores[:packs], scores[packs : 2 * packs]
         return score_fake.mean() - score_real.mean() + self.params.gradient_penalty * penalty
+
+    def _fake(
+        self, cond_index: torch.Tensor | None, rows: int
+    ) -> tuple[torch.Tensor, torch.Tensor]:
+        """Raw generator output (float32) for fresh noise under ``cond_index``, activated."""
+        with self._forward():
+            noise = self._network_input(self._noise(rows))
+            raw = self.generator_net.forward_onehot(noise, cond_index).float()
+        return raw, self.activate(raw)
 
     # ---------------------------------------------------------------- step
 
@@ -481,32 +521,29 @@ class TorchCTGAN(_TorchModel):
             )
         real_all = _to_tensor(batch.real, self.device)
         cond_all = _to_tensor(batch.cond, self.device)
+        index_all = _condition_index(batch.cond, self.device)
+        gen_index = _condition_index(batch.gen_cond, self.device)
         gen_cond = _to_tensor(batch.gen_cond, self.device)
         gen_mask = _to_tensor(batch.gen_mask, self.device)
-        g_net, d_net = self.generator_net, self.discriminator
+        d_net = self.discriminator
 
         loss_d_sum = real_all.new_zeros(())
         for step in range(real_all.shape[0]):
-            cond = cond_all[step]
+            cond = cond_all[step] if self.spec.cond_dim else None
             with torch.no_grad():
-                with self._forward():
-                    noise = torch.cat([self._noise(cond.shape[0]), cond], dim=1)
-                    raw = g_net(self._network_input(noise))
-                fake = torch.cat([self.activate(raw.float()), cond], dim=1)
-            loss_d = self._critic_loss(torch.cat([real_all[step], cond], dim=1), fake)
+                _, fake = self._fake(None if index_all is None else index_all[step], rows)
+            loss_d = self._critic_loss(real_all[step], fake, cond)
             self.optimizer_d.zero_grad(set_to_none=True)
             loss_d.backward()
             self.optimizer_d.step()
             loss_d_sum += loss_d.detach()
 
-        with self._forward():
-            noise = torch.cat([self._noise(gen_cond.shape[0]), gen_cond], dim=1)
-            raw = g_net(self._network_input(noise)).float()
-        fake = torch.cat([self.activate(raw), gen_cond], dim=1)
+        raw, fake = self._fake(gen_index, gen_cond.shape[0])
         d_net.requires_grad_(False)  # no critic weight gradients in the generator step
         try:
             with self._forward():
-                score = d_net(self._network_input(fake), self.rng).float()
+                cond = gen_cond if self.spec.cond_dim else None
+                score = d_net.score(self._network_input(fake), cond, self.rng)[0].float()
         finally:
             d_net.requires_grad_(True)
         loss_g = -score.mean() + self.conditional_loss(raw, gen_cond, gen_mask)
@@ -522,12 +559,13 @@ class TorchCTGAN(_TorchModel):
         self, noise: np.ndarray, cond: np.ndarray | None, dtype: torch.dtype
     ) -> np.ndarray:
         """Raw generator output for ``noise ⊕ cond`` in inference mode (BatchNorm frozen)."""
-        inputs = [_to_tensor(noise, self.device)]
+        cond_tensor = None
         if self.spec.cond_dim:
             if cond is None:
                 raise ValueError(f"cond is required: the model has cond_dim {self.spec.cond_dim}")
-            inputs.append(_to_tensor(cond, self.device))
-        return self.generator_net.infer(*inputs, dtype=dtype).to("cpu", torch.float32).numpy()
+            cond_tensor = _to_tensor(cond, self.device)
+        raw = self.generator_net.infer(_to_tensor(noise, self.device), cond_tensor, dtype=dtype)
+        return raw.to("cpu", torch.float32).numpy()
 
 
 # --------------------------------------------------------------------------- TVAE
@@ -556,7 +594,7 @@ class TorchTVAE(_TorchModel):
         self.layout = _OutputLayout(spec, self.device)
         self.slots = dict(_slots("encoder", self.encoder))
         self.slots.update(_slots("decoder", self.decoder))
-        self.slots["decoder.sigma"] = _Slot(self.decoder.sigma, transpose=False)
+        self.slots["decoder.sigma"] = _Slot(self.decoder.sigma, AS_IS)
 
     def optimizers(self) -> dict[str, FusedAdam | torch.optim.Optimizer]:
         """``vae``: the encoder's and decoder's parameters, ``sigma`` included."""

@@ -1,0 +1,180 @@
+"""Dense layers over inputs given in parts, with hand-written backward passes.
+
+CTGAN's networks multiply concatenations: each residual block's input is the
+newest features, every earlier block's, the noise and the condition vector; the
+critic's is ``pac`` rows of data and condition vectors. Building those
+concatenations, multiplying the one-hot condition vectors as dense matrices, and
+letting autograd slice the kernels (each slice's gradient is a zero-filled copy
+of the whole kernel) cost about as much as the products themselves. Here:
+
+- :func:`dense_over_parts` multiplies each part by its own columns of the kernel
+  (views, no copies) and gathers the kernel columns the one-hot condition selects;
+  its backward writes each part's kernel gradient straight into one gradient
+  tensor, and computes input gradients only for the parts that need them;
+- :func:`packed_dense` is the critic's first layer: packed data rows, and packed
+  condition vectors shared by several groups of rows (real, fake and
+  interpolated rows are scored under the same conditions), multiplied once.
+
+Both compute the same values as ``torch.addmm`` on the concatenation, up to
+float32 rounding; every reduction runs in a fixed order, whatever the thread
+count (see :class:`genesis_torch.networks.Residual`).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import torch
+
+__all__ = ["dense_over_parts", "packed_dense"]
+
+
+def _mm_into(dest: torch.Tensor, a: torch.Tensor, b: torch.Tensor) -> None:
+    """``dest[...] = a @ b``, written in place (no temporary) unless a graph is being
+    built: a backward run with ``create_graph=True`` must stay differentiable."""
+    if torch.is_grad_enabled():
+        dest.copy_(a @ b)
+    else:
+        torch.mm(a, b, out=dest)
+
+
+class _DenseOverParts(torch.autograd.Function):
+    @staticmethod
+    def forward(
+        ctx: Any,
+        by_unit: bool,
+        kernel: torch.Tensor,
+        bias: torch.Tensor,
+        cond_index: torch.Tensor | None,
+        *parts: torch.Tensor,
+    ) -> torch.Tensor:
+        start = sum(part.shape[1] for part in parts)
+        out = None
+        if cond_index is not None:
+            table = kernel[:, start:].T  # (cond_dim, units)
+            if by_unit:
+                out = table.contiguous().index_select(0, cond_index).T + bias[:, None]
+            else:  # the gathered rows, bias included, become the output itself
+                out = (table + bias).index_select(0, cond_index)
+        start = 0
+        for part in parts:
+            stop = start + part.shape[1]
+            weight = kernel[:, start:stop]
+            a, b = (weight, part.T) if by_unit else (part, weight.T)
+            if out is None:
+                out = torch.addmm(bias[:, None] if by_unit else bias, a, b)
+            elif start == 0 and by_unit:
+                out = torch.addmm(out, a, b)  # into a fresh, contiguous tensor
+            else:
+                out = out.addmm_(a, b)
+            start = stop
+        assert out is not None
+        ctx.by_unit = by_unit
+        ctx.save_for_backward(kernel, cond_index, *parts)
+        return out
+
+    @staticmethod
+    def backward(ctx: Any, grad: torch.Tensor) -> tuple[torch.Tensor | None, ...]:
+        kernel, cond_index, *parts = ctx.saved_tensors
+        need = ctx.needs_input_grad
+        by_row = grad.T if ctx.by_unit else grad  # (rows, units)
+        by_unit = grad if ctx.by_unit else grad.T  # (units, rows)
+        grad_kernel = kernel.new_empty(kernel.shape) if need[1] else None
+        grad_parts: list[torch.Tensor | None] = []
+        start = 0
+        for index, part in enumerate(parts):
+            stop = start + part.shape[1]
+            if grad_kernel is not None:
+                _mm_into(grad_kernel[:, start:stop], by_unit, part)
+            grad_parts.append(by_row @ kernel[:, start:stop] if need[4 + index] else None)
+            start = stop
+        if grad_kernel is not None and cond_index is not None:
+            table = kernel.new_zeros(kernel.shape[1] - start, kernel.shape[0])
+            table.index_add_(0, cond_index, by_row)
+            grad_kernel[:, start:] = table.T
+        grad_bias = by_unit.sum(dim=1) if need[2] else None
+        return None, grad_kernel, grad_bias, None, *grad_parts
+
+
+def dense_over_parts(
+    kernel: torch.Tensor,
+    bias: torch.Tensor,
+    parts: list[torch.Tensor],
+    cond_index: torch.Tensor | None = None,
+    *,
+    by_unit: bool = False,
+) -> torch.Tensor:
+    """``concat(parts ⊕ one_hot(cond_index)) @ kernel.T + bias`` without the concatenation.
+
+    Args:
+        kernel: ``(units, width)``; ``parts`` fill its first columns in order, the
+            one-hot condition block the rest.
+        bias: ``(units,)``.
+        parts: ``(rows, k_i)`` tensors.
+        cond_index: ``(rows,)`` int64, each row's set position in its one-hot
+            condition block; ``None`` when the kernel has no such block.
+        by_unit: return ``(units, rows)``, one row per unit (what thread-invariant
+            batch normalization takes), instead of ``(rows, units)``.
+    """
+    return _DenseOverParts.apply(by_unit, kernel, bias, cond_index, *parts)
+
+
+class _PackedDense(torch.autograd.Function):
+    @staticmethod
+    def forward(
+        ctx: Any,
+        kernel: torch.Tensor,
+        bias: torch.Tensor,
+        data: torch.Tensor,
+        cond: torch.Tensor | None,
+    ) -> torch.Tensor:
+        split = data.shape[1]
+        shift = bias
+        if cond is not None:
+            shift = torch.addmm(bias, cond, kernel[:, split:].T)
+            shift = shift.repeat(data.shape[0] // cond.shape[0], 1)
+        ctx.save_for_backward(kernel, data, cond)
+        return torch.addmm(shift, data, kernel[:, :split].T)
+
+    @staticmethod
+    def backward(ctx: Any, grad: torch.Tensor) -> tuple[torch.Tensor | None, ...]:
+        kernel, data, cond = ctx.saved_tensors
+        need = ctx.needs_input_grad
+        split = data.shape[1]
+        grad_kernel = grad_cond = None
+        shared = None
+        if cond is not None and (need[0] or need[3]):
+            shared = grad.view(-1, cond.shape[0], grad.shape[1]).sum(dim=0)
+        if need[0]:
+            grad_kernel = kernel.new_empty(kernel.shape)
+            _mm_into(grad_kernel[:, :split], grad.T, data)
+            if cond is not None:
+                assert shared is not None
+                _mm_into(grad_kernel[:, split:], shared.T, cond)
+        if need[3]:
+            assert shared is not None
+            grad_cond = shared @ kernel[:, split:]
+        grad_bias = grad.T.sum(dim=1) if need[1] else None
+        grad_data = grad @ kernel[:, :split] if need[2] else None
+        return grad_kernel, grad_bias, grad_data, grad_cond
+
+
+def packed_dense(
+    kernel: torch.Tensor,
+    bias: torch.Tensor,
+    data: torch.Tensor,
+    cond: torch.Tensor | None,
+) -> torch.Tensor:
+    """``concat(data, tile(cond)) @ kernel.T + bias`` with ``cond`` multiplied once.
+
+    Args:
+        kernel: ``(units, k + c)``: the columns of ``data``, then those of ``cond``.
+        bias: ``(units,)``.
+        data: ``(groups * packs, k)``.
+        cond: ``(packs, c)``, shared by every group of ``packs`` rows of ``data``
+            (row ``r`` of ``data`` goes with row ``r % packs``); ``None`` for none.
+
+    Returns:
+        ``(groups * packs, units)``.
+    """
+    return _PackedDense.apply(kernel, bias, data, cond)
