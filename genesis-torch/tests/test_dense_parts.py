@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 import torch
 
-from genesis_torch.dense_parts import dense_over_parts, packed_dense
+from genesis_torch.dense_parts import OneHot, dense_over_parts, packed_dense
 
 
 def _leaf(*shape: int, seed: int) -> torch.Tensor:
@@ -24,12 +24,11 @@ def test_dense_over_parts_equals_the_concatenated_layer(by_unit, with_cond):
     parts = [_leaf(rows, 4, seed=1), _leaf(rows, 3, seed=2)]
     width = 7 + (cond_dim if with_cond else 0)
     kernel, bias = _leaf(6, width, seed=3), _leaf(6, seed=4)
-    index = torch.tensor([0, 4, 4, 1, 2, 0, 3, 3, 4, 1, 0, 2]) if with_cond else None
+    index = torch.tensor([0, 4, 4, 1, 2, 0, 3, 3, 4, 1, 0, 2])
+    cond = OneHot(index, torch.nn.functional.one_hot(index, cond_dim).float())
 
-    out = dense_over_parts(kernel, bias, parts, index, by_unit=by_unit)
-    inputs = list(parts)
-    if index is not None:
-        inputs.append(torch.nn.functional.one_hot(index, cond_dim).float())
+    out = dense_over_parts(kernel, bias, parts, cond if with_cond else None, by_unit=by_unit)
+    inputs = list(parts) + ([cond.vectors] if with_cond else [])
     expected = torch.nn.functional.linear(torch.cat(inputs, dim=1), kernel, bias)
 
     torch.testing.assert_close(out, expected.T if by_unit else expected)

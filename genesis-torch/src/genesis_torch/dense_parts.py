@@ -22,11 +22,24 @@ count (see :class:`genesis_torch.networks.Residual`).
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, NamedTuple
 
 import torch
 
-__all__ = ["dense_over_parts", "packed_dense"]
+__all__ = ["OneHot", "dense_over_parts", "packed_dense"]
+
+
+class OneHot(NamedTuple):
+    """Condition vectors known to be one-hot: each row has a single 1.
+
+    Attributes:
+        index: ``(rows,)`` int64, each row's set position (the forward pass gathers).
+        vectors: ``(rows, width)``, the vectors themselves (the kernel gradient
+            multiplies them: faster than scattering rows, and in a fixed order).
+    """
+
+    index: torch.Tensor
+    vectors: torch.Tensor
 
 
 def _mm_into(dest: torch.Tensor, a: torch.Tensor, b: torch.Tensor) -> None:
@@ -46,6 +59,7 @@ class _DenseOverParts(torch.autograd.Function):
         kernel: torch.Tensor,
         bias: torch.Tensor,
         cond_index: torch.Tensor | None,
+        cond: torch.Tensor | None,
         *parts: torch.Tensor,
     ) -> torch.Tensor:
         start = sum(part.shape[1] for part in parts)
@@ -70,12 +84,12 @@ class _DenseOverParts(torch.autograd.Function):
             start = stop
         assert out is not None
         ctx.by_unit = by_unit
-        ctx.save_for_backward(kernel, cond_index, *parts)
+        ctx.save_for_backward(kernel, cond, *parts)
         return out
 
     @staticmethod
     def backward(ctx: Any, grad: torch.Tensor) -> tuple[torch.Tensor | None, ...]:
-        kernel, cond_index, *parts = ctx.saved_tensors
+        kernel, cond, *parts = ctx.saved_tensors
         need = ctx.needs_input_grad
         by_row = grad.T if ctx.by_unit else grad  # (rows, units)
         by_unit = grad if ctx.by_unit else grad.T  # (units, rows)
@@ -86,37 +100,36 @@ class _DenseOverParts(torch.autograd.Function):
             stop = start + part.shape[1]
             if grad_kernel is not None:
                 _mm_into(grad_kernel[:, start:stop], by_unit, part)
-            grad_parts.append(by_row @ kernel[:, start:stop] if need[4 + index] else None)
+            grad_parts.append(by_row @ kernel[:, start:stop] if need[5 + index] else None)
             start = stop
-        if grad_kernel is not None and cond_index is not None:
-            table = kernel.new_zeros(kernel.shape[1] - start, kernel.shape[0])
-            table.index_add_(0, cond_index, by_row)
-            grad_kernel[:, start:] = table.T
+        if grad_kernel is not None and cond is not None:
+            _mm_into(grad_kernel[:, start:], by_unit, cond.to(by_unit.dtype))
         grad_bias = by_unit.sum(dim=1) if need[2] else None
-        return None, grad_kernel, grad_bias, None, *grad_parts
+        return None, grad_kernel, grad_bias, None, None, *grad_parts
 
 
 def dense_over_parts(
     kernel: torch.Tensor,
     bias: torch.Tensor,
     parts: list[torch.Tensor],
-    cond_index: torch.Tensor | None = None,
+    cond: OneHot | None = None,
     *,
     by_unit: bool = False,
 ) -> torch.Tensor:
-    """``concat(parts ⊕ one_hot(cond_index)) @ kernel.T + bias`` without the concatenation.
+    """``concat(parts ⊕ cond) @ kernel.T + bias`` without the concatenation.
 
     Args:
         kernel: ``(units, width)``; ``parts`` fill its first columns in order, the
             one-hot condition block the rest.
         bias: ``(units,)``.
         parts: ``(rows, k_i)`` tensors.
-        cond_index: ``(rows,)`` int64, each row's set position in its one-hot
-            condition block; ``None`` when the kernel has no such block.
+        cond: the one-hot condition vectors, whose products are gathered kernel
+            columns; ``None`` when the kernel has no condition block.
         by_unit: return ``(units, rows)``, one row per unit (what thread-invariant
             batch normalization takes), instead of ``(rows, units)``.
     """
-    return _DenseOverParts.apply(by_unit, kernel, bias, cond_index, *parts)
+    index, vectors = (None, None) if cond is None else cond
+    return _DenseOverParts.apply(by_unit, kernel, bias, index, vectors, *parts)
 
 
 class _PackedDense(torch.autograd.Function):

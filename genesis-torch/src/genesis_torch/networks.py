@@ -19,7 +19,7 @@ import torch
 from torch import nn
 
 from genesis.models.spec import CTGANParams, TVAEParams
-from genesis_torch.dense_parts import dense_over_parts, packed_dense
+from genesis_torch.dense_parts import OneHot, dense_over_parts, packed_dense
 
 __all__ = [
     "Discriminator",
@@ -86,14 +86,13 @@ class Generator(nn.Module):
             x = block(x)
         return self.output(x)
 
-    def forward_onehot(self, noise: torch.Tensor, cond_index: torch.Tensor | None) -> torch.Tensor:
-        """:meth:`forward` on ``noise ⊕ one_hot(cond_index)``, in the module's mode.
+    def forward_onehot(self, noise: torch.Tensor, cond: OneHot | None) -> torch.Tensor:
+        """:meth:`forward` on ``noise ⊕ cond``, in the module's mode.
 
         Args:
             noise: ``(rows, embedding_dim)``; its dtype is the compute dtype (the
                 kernels are cast to it).
-            cond_index: ``(rows,)`` int64, the condition vector's set position in each
-                row; ``None`` when the model has no condition vector.
+            cond: the one-hot condition vectors; ``None`` when the model has none.
 
         Each block's pre-activations are computed one row per unit (see
         :class:`Residual`), so batch normalization stays thread-invariant.
@@ -101,10 +100,10 @@ class Generator(nn.Module):
         parts = [noise]
         for block in cast("Sequence[Residual]", self.residual):
             kernel, bias = block.dense.weight.to(noise.dtype), block.dense.bias.to(noise.dtype)
-            by_unit = dense_over_parts(kernel, bias, parts, cond_index, by_unit=True)
+            by_unit = dense_over_parts(kernel, bias, parts, cond, by_unit=True)
             parts.insert(0, block.batchnorm(by_unit[None])[0].T.contiguous().relu_())
         kernel, bias = self.output.weight.to(noise.dtype), self.output.bias.to(noise.dtype)
-        return dense_over_parts(kernel, bias, parts, cond_index)
+        return dense_over_parts(kernel, bias, parts, cond)
 
     @torch.inference_mode()
     def infer(
@@ -126,21 +125,23 @@ class Generator(nn.Module):
         the output is cast back to float32.
         """
         parts = [noise.to(dtype)]
-        cond_index = None
+        onehot = None
         if cond is not None and cond.shape[1]:
-            cond_index = onehot_index(cond)
-            if cond_index is None:
+            index = onehot_index(cond)
+            if index is None:
                 parts.append(cond.to(dtype))
+            else:
+                onehot = OneHot(index, cond)
         for block in cast("Sequence[Residual]", self.residual):
             norm = block.batchnorm
             assert norm.running_mean is not None and norm.running_var is not None
             scale = norm.weight / torch.sqrt(norm.running_var + norm.eps)
             kernel = block.dense.weight * scale[:, None]
             bias = (block.dense.bias - norm.running_mean) * scale + norm.bias
-            new = dense_over_parts(kernel.to(dtype), bias.to(dtype), parts, cond_index)
+            new = dense_over_parts(kernel.to(dtype), bias.to(dtype), parts, onehot)
             parts.insert(0, new.relu_())
         kernel, bias = padded_output(self.output)
-        out = dense_over_parts(kernel.to(dtype), bias.to(dtype), parts, cond_index)
+        out = dense_over_parts(kernel.to(dtype), bias.to(dtype), parts, onehot)
         return out[:, : self.output.out_features].float()
 
 

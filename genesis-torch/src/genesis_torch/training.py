@@ -55,6 +55,7 @@ from genesis.models.weights import validate_weights
 from genesis.training.memory import keep_freed_heap
 from genesis.training.threads import ThreadTuner, thread_candidates
 from genesis_torch.adam import FusedAdam, adam
+from genesis_torch.dense_parts import OneHot
 from genesis_torch.networks import (
     Discriminator,
     Generator,
@@ -499,13 +500,11 @@ class TorchCTGAN(_TorchModel):
         score_real, score_fake = scores[:packs], scores[packs : 2 * packs]
         return score_fake.mean() - score_real.mean() + self.params.gradient_penalty * penalty
 
-    def _fake(
-        self, cond_index: torch.Tensor | None, rows: int
-    ) -> tuple[torch.Tensor, torch.Tensor]:
-        """Raw generator output (float32) for fresh noise under ``cond_index``, activated."""
+    def _fake(self, cond: OneHot | None, rows: int) -> tuple[torch.Tensor, torch.Tensor]:
+        """Raw generator output (float32) for fresh noise under ``cond``, activated."""
         with self._forward():
             noise = self._network_input(self._noise(rows))
-            raw = self.generator_net.forward_onehot(noise, cond_index).float()
+            raw = self.generator_net.forward_onehot(noise, cond).float()
         return raw, self.activate(raw)
 
     # ---------------------------------------------------------------- step
@@ -529,16 +528,17 @@ class TorchCTGAN(_TorchModel):
 
         loss_d_sum = real_all.new_zeros(())
         for step in range(real_all.shape[0]):
-            cond = cond_all[step] if self.spec.cond_dim else None
+            cond = None if index_all is None else OneHot(index_all[step], cond_all[step])
             with torch.no_grad():
-                _, fake = self._fake(None if index_all is None else index_all[step], rows)
-            loss_d = self._critic_loss(real_all[step], fake, cond)
+                _, fake = self._fake(cond, rows)
+            loss_d = self._critic_loss(real_all[step], fake, None if cond is None else cond.vectors)
             self.optimizer_d.zero_grad(set_to_none=True)
             loss_d.backward()
             self.optimizer_d.step()
             loss_d_sum += loss_d.detach()
 
-        raw, fake = self._fake(gen_index, gen_cond.shape[0])
+        gen_onehot = None if gen_index is None else OneHot(gen_index, gen_cond)
+        raw, fake = self._fake(gen_onehot, gen_cond.shape[0])
         d_net.requires_grad_(False)  # no critic weight gradients in the generator step
         try:
             with self._forward():
