@@ -73,3 +73,22 @@ def test_bfloat16_inference_rounds_like_bfloat16(ctgan_spec, ctgan_batch, tvae_s
         scale = np.abs(full).max()
         assert error.max() < 0.05 * scale, (error.max(), scale)
         assert error.max() > 1e-5 * scale
+
+
+def test_condition_vectors_that_are_not_one_hot_are_multiplied(ctgan_spec, ctgan_batch):
+    # Sampling gathers one kernel column per one-hot row; any other condition
+    # vector (two bits, a fraction) goes through the plain product instead.
+    model = build_model(ctgan_spec, RuntimeOptions(seed=3))
+    model.train_step(ctgan_batch(0))
+    rng = np.random.default_rng(2)
+    noise = rng.standard_normal((32, 8), dtype=np.float32)
+    cond = np.eye(7, dtype=np.float32)[rng.integers(0, 7, 32)]
+    cond[:, 5] += 0.5
+
+    raw = model.generate(noise, cond)
+
+    model.generator_net.eval()
+    with torch.no_grad():
+        plain = model.generator_net(torch.from_numpy(np.hstack([noise, cond]))).numpy()
+    model.generator_net.train()
+    np.testing.assert_allclose(raw, plain, rtol=1e-5, atol=1e-5)

@@ -33,12 +33,13 @@ class OneHot(NamedTuple):
     """Condition vectors known to be one-hot: each row has a single 1.
 
     Attributes:
-        index: ``(rows,)`` int64, each row's set position (the forward pass gathers).
+        positions: ``(rows,)`` int64, each row's set position (the forward pass
+            gathers).
         vectors: ``(rows, width)``, the vectors themselves (the kernel gradient
             multiplies them: faster than scattering rows, and in a fixed order).
     """
 
-    index: torch.Tensor
+    positions: torch.Tensor
     vectors: torch.Tensor
 
 

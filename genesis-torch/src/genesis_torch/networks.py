@@ -63,10 +63,10 @@ class Generator(nn.Module):
 
     The condition vector of a CTGAN row is one-hot (one category of one discrete
     column), so its share of every dense layer is one kernel column per row:
-    :meth:`forward_onehot` (training) and :meth:`infer` (sampling) take the
-    conditions as indices and gather those columns instead of multiplying the
-    one-hot block, and they never build the residual concatenations (each kernel
-    is split where its input's parts meet). :meth:`forward` is the plain module on
+    :meth:`forward_onehot` (training) and :meth:`infer` (sampling) gather those
+    columns instead of multiplying the one-hot block, and they never build the
+    residual concatenations (each kernel is split where its input's parts meet;
+    see :mod:`genesis_torch.dense_parts`). :meth:`forward` is the plain module on
     the whole input, which they equal up to float32 rounding.
     """
 

@@ -542,8 +542,8 @@ class TorchCTGAN(_TorchModel):
         d_net.requires_grad_(False)  # no critic weight gradients in the generator step
         try:
             with self._forward():
-                cond = gen_cond if self.spec.cond_dim else None
-                score = d_net.score(self._network_input(fake), cond, self.rng)[0].float()
+                vectors = gen_cond if self.spec.cond_dim else None
+                score = d_net.score(self._network_input(fake), vectors, self.rng)[0].float()
         finally:
             d_net.requires_grad_(True)
         loss_g = -score.mean() + self.conditional_loss(raw, gen_cond, gen_mask)
