@@ -92,3 +92,25 @@ def test_condition_vectors_that_are_not_one_hot_are_multiplied(ctgan_spec, ctgan
         plain = model.generator_net(torch.from_numpy(np.hstack([noise, cond]))).numpy()
     model.generator_net.train()
     np.testing.assert_allclose(raw, plain, rtol=1e-5, atol=1e-5)
+
+
+def test_the_training_forward_gathers_what_the_plain_module_multiplies(ctgan_spec, ctgan_batch):
+    from genesis_torch.dense_parts import OneHot
+
+    model = build_model(ctgan_spec, RuntimeOptions(seed=3))
+    model.train_step(ctgan_batch(0))
+    net = model.generator_net  # training mode: batch statistics
+    rng = np.random.default_rng(4)
+    noise = torch.from_numpy(rng.standard_normal((40, 8), dtype=np.float32))
+    positions = torch.from_numpy(rng.integers(0, 7, 40))
+    cond = torch.nn.functional.one_hot(positions, 7).float()
+
+    gathered = net.forward_onehot(noise, OneHot(positions, cond))
+    plain = net(torch.cat([noise, cond], dim=1))
+    torch.testing.assert_close(gathered, plain, rtol=1e-5, atol=1e-5)
+
+    kernels = [block.dense.weight for block in net.residual] + [net.output.weight]
+    mine = torch.autograd.grad((gathered**2).sum(), kernels)
+    theirs = torch.autograd.grad((plain**2).sum(), kernels)
+    for a, b in zip(mine, theirs, strict=True):
+        torch.testing.assert_close(a, b, rtol=1e-4, atol=1e-5)

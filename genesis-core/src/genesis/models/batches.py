@@ -30,7 +30,10 @@ class CTGANBatch:
             row ``i`` holds the category that ``cond[s, i]`` asks for.
         cond: ``(discriminator_steps, batch, cond_dim)`` float32 condition vectors for the
             critic updates (the fakes of that update are generated with them too).
-        gen_cond: ``(batch, cond_dim)`` float32 condition vectors for the generator update.
+            Each is one-hot: training-by-sampling sets one bit, the chosen category
+            of the chosen column (a backend may rely on it; torch's gathers).
+        gen_cond: ``(batch, cond_dim)`` float32 one-hot condition vectors for the
+            generator update.
         gen_mask: ``(batch, n_discrete_columns)`` float32 one-hot of the column each
             ``gen_cond`` row conditions on (the conditional loss counts only that column).
     """
