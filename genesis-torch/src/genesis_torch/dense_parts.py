@@ -63,25 +63,20 @@ class _DenseOverParts(torch.autograd.Function):
         cond: torch.Tensor | None,
         *parts: torch.Tensor,
     ) -> torch.Tensor:
-        start = sum(part.shape[1] for part in parts)
-        out = None
+        first = bias[:, None] if by_unit else bias
         if cond_index is not None:
-            table = kernel[:, start:].T  # (cond_dim, units)
+            table = kernel[:, sum(part.shape[1] for part in parts) :].T  # (cond_dim, units)
             if by_unit:
-                out = table.contiguous().index_select(0, cond_index).T + bias[:, None]
-            else:  # the gathered rows, bias included, become the output itself
-                out = (table + bias).index_select(0, cond_index)
+                first = table.contiguous().index_select(0, cond_index).T + first
+            else:  # fresh (rows, units): the parts' products are added into it in place
+                first = (table + bias).index_select(0, cond_index)
+        out = first if cond_index is not None and not by_unit else None
         start = 0
         for part in parts:
             stop = start + part.shape[1]
             weight = kernel[:, start:stop]
             a, b = (weight, part.T) if by_unit else (part, weight.T)
-            if out is None:
-                out = torch.addmm(bias[:, None] if by_unit else bias, a, b)
-            elif start == 0 and by_unit:
-                out = torch.addmm(out, a, b)  # into a fresh, contiguous tensor
-            else:
-                out = out.addmm_(a, b)
+            out = torch.addmm(first, a, b) if out is None else out.addmm_(a, b)
             start = stop
         assert out is not None
         ctx.by_unit = by_unit

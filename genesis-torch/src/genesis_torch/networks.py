@@ -28,7 +28,6 @@ __all__ = [
     "TVAEDecoder",
     "TVAEEncoder",
     "init_weights",
-    "onehot_index",
 ]
 
 
@@ -72,7 +71,6 @@ class Generator(nn.Module):
 
     def __init__(self, params: CTGANParams, data_dim: int, cond_dim: int) -> None:
         super().__init__()
-        self.cond_dim = cond_dim
         width = params.embedding_dim + cond_dim
         blocks = []
         for units in params.generator_dim:
@@ -109,29 +107,26 @@ class Generator(nn.Module):
     def infer(
         self,
         noise: torch.Tensor,
-        cond: torch.Tensor | None = None,
+        cond: OneHot | torch.Tensor | None = None,
         dtype: torch.dtype = torch.float32,
     ) -> torch.Tensor:
         """What :meth:`forward` computes in eval mode on ``noise ⊕ cond``, for large batches.
 
         Each block's batch normalization (on its running statistics) is folded into
-        its dense layer; one-hot condition rows (what CTGAN samples with) are
-        gathered as kernel columns (any other ``cond`` is multiplied as it is); the
-        residual concatenations are never built. The result equals ``eval()`` then
-        ``forward`` up to float32 rounding; the module's mode is left as it is.
+        its dense layer; one-hot conditions (a :class:`OneHot`, what CTGAN samples
+        with) are gathered as kernel columns, any other ``cond`` tensor is
+        multiplied; the residual concatenations are never built. The result equals
+        ``eval()`` then ``forward`` up to float32 rounding; the module's mode is
+        left as it is.
 
         With ``dtype=torch.bfloat16`` the folded kernels (folded in float32), the
         inputs and the activations are bfloat16 (about 3 significant digits), and
         the output is cast back to float32.
         """
         parts = [noise.to(dtype)]
-        onehot = None
-        if cond is not None and cond.shape[1]:
-            index = onehot_index(cond)
-            if index is None:
-                parts.append(cond.to(dtype))
-            else:
-                onehot = OneHot(index, cond)
+        onehot = cond if isinstance(cond, OneHot) else None
+        if isinstance(cond, torch.Tensor) and cond.shape[1]:
+            parts.append(cond.to(dtype))
         for block in cast("Sequence[Residual]", self.residual):
             norm = block.batchnorm
             assert norm.running_mean is not None and norm.running_var is not None
@@ -159,13 +154,6 @@ def padded_output(layer: nn.Linear, multiple: int = 16) -> tuple[torch.Tensor, t
         nn.functional.pad(layer.weight, (0, 0, 0, extra)),
         nn.functional.pad(layer.bias, (0, extra)),
     )
-
-
-def onehot_index(cond: torch.Tensor) -> torch.Tensor | None:
-    """Each row's set position if every row of ``cond`` is one-hot (a single 1), else None."""
-    index = cond.argmax(dim=1)
-    exact = cond.count_nonzero(dim=1).eq(1) & cond.gather(1, index[:, None])[:, 0].eq(1)
-    return index if bool(exact.all()) else None
 
 
 class Discriminator(nn.Module):

@@ -167,6 +167,17 @@ def _to_tensor(array: np.ndarray, device: torch.device) -> torch.Tensor:
     return torch.from_numpy(array).to(device)
 
 
+def onehot_positions(cond: np.ndarray) -> np.ndarray | None:
+    """Each row's set position if every row of ``cond`` is one-hot (a single 1), else None.
+
+    Checked on the host, before the vectors reach the device (no device sync).
+    """
+    positions = cond.argmax(axis=-1)
+    bits = np.take_along_axis(cond, positions[..., None], axis=-1)[..., 0]
+    exact = (np.count_nonzero(cond, axis=-1) == 1) & (bits == 1)
+    return positions.astype(np.int64) if exact.all() else None
+
+
 def _condition_index(cond: np.ndarray, device: torch.device) -> torch.Tensor | None:
     """Each row's set position in its one-hot condition vector; None for width 0.
 
@@ -179,14 +190,13 @@ def _condition_index(cond: np.ndarray, device: torch.device) -> torch.Tensor | N
     """
     if cond.shape[-1] == 0:
         return None
-    index = cond.argmax(axis=-1)
-    bits = np.take_along_axis(cond, index[..., None], axis=-1)[..., 0]
-    if not ((np.count_nonzero(cond, axis=-1) == 1) & (bits == 1)).all():
+    positions = onehot_positions(cond)
+    if positions is None:
         raise ConfigurationError(
             "CTGAN condition vectors must be one-hot (one bit set per row, as "
             "training-by-sampling draws them)"
         )
-    return torch.from_numpy(index.astype(np.int64)).to(device)
+    return torch.from_numpy(positions).to(device)
 
 
 def _total(x: torch.Tensor) -> torch.Tensor:
@@ -559,12 +569,18 @@ class TorchCTGAN(_TorchModel):
         self, noise: np.ndarray, cond: np.ndarray | None, dtype: torch.dtype
     ) -> np.ndarray:
         """Raw generator output for ``noise ⊕ cond`` in inference mode (BatchNorm frozen)."""
-        cond_tensor = None
+        condition: OneHot | torch.Tensor | None = None
         if self.spec.cond_dim:
             if cond is None:
                 raise ValueError(f"cond is required: the model has cond_dim {self.spec.cond_dim}")
-            cond_tensor = _to_tensor(cond, self.device)
-        raw = self.generator_net.infer(_to_tensor(noise, self.device), cond_tensor, dtype=dtype)
+            vectors = _to_tensor(cond, self.device)
+            positions = onehot_positions(cond)  # sampling's are; a hook caller's may not be
+            condition = (
+                vectors
+                if positions is None
+                else OneHot(torch.from_numpy(positions).to(self.device), vectors)
+            )
+        raw = self.generator_net.infer(_to_tensor(noise, self.device), condition, dtype=dtype)
         return raw.to("cpu", torch.float32).numpy()
 
 
