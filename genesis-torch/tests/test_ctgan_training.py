@@ -264,26 +264,39 @@ def test_batch_rows_must_fill_whole_packs(ctgan_spec, ctgan_batch):
         build_model(ctgan_spec, RuntimeOptions(seed=0)).train_step(ragged)
 
 
-def test_critic_input_gradient_equals_autograds_double_backward(ctgan_spec):
+def test_critic_penalty_gradient_equals_autograds_double_backward(ctgan_spec):
     critic = _model(ctgan_spec).discriminator  # training mode: dropout on
-    x = torch.randn(20, 21, generator=torch.Generator().manual_seed(3)).requires_grad_(True)
+    draw = torch.Generator().manual_seed(3)
+    real, fake = torch.randn(2, 10, 14, generator=draw)  # 2 packs of 5 rows each
+    cond = torch.randn(10, 7, generator=draw)
+    alpha = torch.rand(2, 1, generator=draw)
+    # What the penalty is defined on: the data rows interpolated, one alpha per pack.
+    mixed = torch.lerp(fake, real, alpha.repeat_interleave(5, dim=0))
+    rows = torch.cat([torch.cat([x, cond], dim=1) for x in (real, fake, mixed)])
+    rows.requires_grad_(True)
 
-    scores, grad = critic.score_with_input_gradient(
-        x, torch.Generator().manual_seed(9), gradient_from=2
+    scores, grad = critic.score(
+        torch.stack([real, fake]), cond, torch.Generator().manual_seed(9), mix=alpha
     )
-    same_masks = critic(x, torch.Generator().manual_seed(9))
-    (expected,) = torch.autograd.grad(same_masks[2:].sum(), x, create_graph=True)
+    same_masks = critic(rows, torch.Generator().manual_seed(9))  # real, fake, mixed packs
+    (expected,) = torch.autograd.grad(same_masks[4:].sum(), rows, create_graph=True)
+    expected = expected[20:].reshape(2, 105)
 
-    torch.testing.assert_close(scores, same_masks)
+    torch.testing.assert_close(scores, same_masks[:4])
     assert grad is not None and grad.shape == (2, 105)
-    torch.testing.assert_close(grad, expected[10:].reshape(2, 105))
+    grad = grad[:, torch.from_numpy(np.argsort(critic.column_order()))]  # packed order
+    torch.testing.assert_close(grad, expected)
     weights = [critic.hidden[0].weight, critic.hidden[1].weight, critic.output.weight]
     mine = torch.autograd.grad(((grad.norm(dim=1) - 1) ** 2).sum(), weights, retain_graph=True)
-    theirs = torch.autograd.grad(
-        ((expected[10:].reshape(2, 105).norm(dim=1) - 1) ** 2).sum(), weights
-    )
+    theirs = torch.autograd.grad(((expected.norm(dim=1) - 1) ** 2).sum(), weights)
     for a, b in zip(mine, theirs, strict=True):
         torch.testing.assert_close(a, b, rtol=1e-4, atol=1e-6)
+
+
+def test_critic_mix_needs_the_real_and_the_fake_rows(ctgan_spec):
+    critic = _model(ctgan_spec).discriminator
+    with pytest.raises(ValueError, match="real and the fake"):
+        critic.score(torch.zeros(3, 10, 14), torch.zeros(10, 7), mix=torch.zeros(2, 1))
 
 
 @pytest.mark.parametrize("where", ["cond", "gen_cond"])

@@ -17,9 +17,10 @@ def _grads(out: torch.Tensor, tensors: list[torch.Tensor]) -> list[torch.Tensor]
     return list(torch.autograd.grad((out * weights).sum(), tensors))
 
 
+@pytest.mark.parametrize("parts_by_unit", [False, True])
 @pytest.mark.parametrize("by_unit", [False, True])
 @pytest.mark.parametrize("with_cond", [False, True])
-def test_dense_over_parts_equals_the_concatenated_layer(by_unit, with_cond):
+def test_dense_over_parts_equals_the_concatenated_layer(by_unit, with_cond, parts_by_unit):
     rows, cond_dim = 12, 5
     parts = [_leaf(rows, 4, seed=1), _leaf(rows, 3, seed=2)]
     width = 7 + (cond_dim if with_cond else 0)
@@ -27,7 +28,9 @@ def test_dense_over_parts_equals_the_concatenated_layer(by_unit, with_cond):
     index = torch.tensor([0, 4, 4, 1, 2, 0, 3, 3, 4, 1, 0, 2])
     cond = OneHot(index, torch.nn.functional.one_hot(index, cond_dim).float())
 
-    out = dense_over_parts(kernel, bias, parts, cond if with_cond else None, by_unit=by_unit)
+    given = [part.T for part in parts] if parts_by_unit else parts  # (features, rows) views
+    layout = {"by_unit": by_unit, "parts_by_unit": parts_by_unit}
+    out = dense_over_parts(kernel, bias, given, cond if with_cond else None, **layout)
     inputs = list(parts) + ([cond.vectors] if with_cond else [])
     expected = torch.nn.functional.linear(torch.cat(inputs, dim=1), kernel, bias)
 

@@ -56,16 +56,18 @@ class _DenseOverParts(torch.autograd.Function):
     @staticmethod
     def forward(
         ctx: Any,
-        by_unit: bool,
+        layout: tuple[bool, bool],
         kernel: torch.Tensor,
         bias: torch.Tensor,
         cond_index: torch.Tensor | None,
         cond: torch.Tensor | None,
         *parts: torch.Tensor,
     ) -> torch.Tensor:
+        by_unit, parts_by_unit = layout
+        width = sum(part.shape[0 if parts_by_unit else 1] for part in parts)
         first = bias[:, None] if by_unit else bias
         if cond_index is not None:
-            table = kernel[:, sum(part.shape[1] for part in parts) :].T  # (cond_dim, units)
+            table = kernel[:, width:].T  # (cond_dim, units)
             if by_unit:
                 first = table.contiguous().index_select(0, cond_index).T + first
             else:  # fresh (rows, units): the parts' products are added into it in place
@@ -73,30 +75,37 @@ class _DenseOverParts(torch.autograd.Function):
         out = first if cond_index is not None and not by_unit else None
         start = 0
         for part in parts:
-            stop = start + part.shape[1]
+            columns = part.T if parts_by_unit else part  # (rows, k): a view
+            stop = start + columns.shape[1]
             weight = kernel[:, start:stop]
-            a, b = (weight, part.T) if by_unit else (part, weight.T)
+            a, b = (weight, columns.T) if by_unit else (columns, weight.T)
             out = torch.addmm(first, a, b) if out is None else out.addmm_(a, b)
             start = stop
         assert out is not None
-        ctx.by_unit = by_unit
+        ctx.layout = layout
         ctx.save_for_backward(kernel, cond, *parts)
         return out
 
     @staticmethod
     def backward(ctx: Any, grad: torch.Tensor) -> tuple[torch.Tensor | None, ...]:
         kernel, cond, *parts = ctx.saved_tensors
+        by_unit_out, parts_by_unit = ctx.layout
         need = ctx.needs_input_grad
-        by_row = grad.T if ctx.by_unit else grad  # (rows, units)
-        by_unit = grad if ctx.by_unit else grad.T  # (units, rows)
+        by_row = grad.T if by_unit_out else grad  # (rows, units)
+        by_unit = grad if by_unit_out else grad.T  # (units, rows)
         grad_kernel = kernel.new_empty(kernel.shape) if need[1] else None
         grad_parts: list[torch.Tensor | None] = []
         start = 0
         for index, part in enumerate(parts):
-            stop = start + part.shape[1]
+            columns = part.T if parts_by_unit else part  # (rows, k)
+            stop = start + columns.shape[1]
             if grad_kernel is not None:
-                _mm_into(grad_kernel[:, start:stop], by_unit, part)
-            grad_parts.append(by_row @ kernel[:, start:stop] if need[5 + index] else None)
+                _mm_into(grad_kernel[:, start:stop], by_unit, columns)
+            grad_part = None
+            if need[5 + index]:  # in the part's own layout
+                weight = kernel[:, start:stop]
+                grad_part = weight.T @ by_unit if parts_by_unit else by_row @ weight
+            grad_parts.append(grad_part)
             start = stop
         if grad_kernel is not None and cond is not None:
             _mm_into(grad_kernel[:, start:], by_unit, cond.to(by_unit.dtype))
@@ -111,6 +120,7 @@ def dense_over_parts(
     cond: OneHot | None = None,
     *,
     by_unit: bool = False,
+    parts_by_unit: bool = False,
 ) -> torch.Tensor:
     """``concat(parts ⊕ cond) @ kernel.T + bias`` without the concatenation.
 
@@ -118,14 +128,17 @@ def dense_over_parts(
         kernel: ``(units, width)``; ``parts`` fill its first columns in order, the
             one-hot condition block the rest.
         bias: ``(units,)``.
-        parts: ``(rows, k_i)`` tensors.
+        parts: ``(rows, k_i)`` tensors, or ``(k_i, rows)`` with ``parts_by_unit``
+            (any strides: a transposed view is multiplied as it is).
         cond: the one-hot condition vectors, whose products are gathered kernel
             columns; ``None`` when the kernel has no condition block.
         by_unit: return ``(units, rows)``, one row per unit (what thread-invariant
             batch normalization takes), instead of ``(rows, units)``.
+        parts_by_unit: the parts are given one row per feature, ``(k_i, rows)``; their
+            input gradients come back in that layout too.
     """
     index, vectors = (None, None) if cond is None else cond
-    return _DenseOverParts.apply(by_unit, kernel, bias, index, vectors, *parts)
+    return _DenseOverParts.apply((by_unit, parts_by_unit), kernel, bias, index, vectors, *parts)
 
 
 class _PackedDense(torch.autograd.Function):

@@ -19,6 +19,7 @@ import torch
 from torch import nn
 
 from genesis.models.spec import CTGANParams, TVAEParams
+from genesis_torch.cast_cache import CastCache
 from genesis_torch.dense_parts import OneHot, dense_over_parts, packed_dense
 
 __all__ = [
@@ -29,6 +30,11 @@ __all__ = [
     "TVAEEncoder",
     "init_weights",
 ]
+
+
+def _as(weight: torch.Tensor, dtype: torch.dtype, casts: CastCache | None) -> torch.Tensor:
+    """``weight`` in ``dtype``: the copy ``casts`` keeps, or a fresh cast."""
+    return weight.to(dtype) if casts is None else casts(weight, dtype)
 
 
 class Residual(nn.Module):
@@ -84,24 +90,32 @@ class Generator(nn.Module):
             x = block(x)
         return self.output(x)
 
-    def forward_onehot(self, noise: torch.Tensor, cond: OneHot | None) -> torch.Tensor:
+    def forward_onehot(
+        self, noise: torch.Tensor, cond: OneHot | None, casts: CastCache | None = None
+    ) -> torch.Tensor:
         """:meth:`forward` on ``noise ⊕ cond``, in the module's mode.
 
         Args:
             noise: ``(rows, embedding_dim)``; its dtype is the compute dtype (the
                 kernels are cast to it).
             cond: the one-hot condition vectors; ``None`` when the model has none.
+            casts: where the weights' copies in the compute dtype are kept (cast
+                anew on each call without).
 
         Each block's pre-activations are computed one row per unit (see
         :class:`Residual`), so batch normalization stays thread-invariant.
         """
-        parts = [noise]
+        # Every part is kept one row per feature, (features, rows): the noise as a
+        # transposed view, each block's output as batch normalization returns it.
+        parts = [noise.T]
         for block in cast("Sequence[Residual]", self.residual):
-            kernel, bias = block.dense.weight.to(noise.dtype), block.dense.bias.to(noise.dtype)
-            by_unit = dense_over_parts(kernel, bias, parts, cond, by_unit=True)
-            parts.insert(0, block.batchnorm(by_unit[None])[0].T.contiguous().relu_())
-        kernel, bias = self.output.weight.to(noise.dtype), self.output.bias.to(noise.dtype)
-        return dense_over_parts(kernel, bias, parts, cond)
+            kernel = _as(block.dense.weight, noise.dtype, casts)
+            bias = _as(block.dense.bias, noise.dtype, casts)
+            by_unit = dense_over_parts(kernel, bias, parts, cond, by_unit=True, parts_by_unit=True)
+            parts.insert(0, block.batchnorm(by_unit[None]).relu_().squeeze(0))
+        kernel = _as(self.output.weight, noise.dtype, casts)
+        bias = _as(self.output.bias, noise.dtype, casts)
+        return dense_over_parts(kernel, bias, parts, cond, parts_by_unit=True)
 
     @torch.inference_mode()
     def infer(
@@ -205,88 +219,101 @@ class Discriminator(nn.Module):
         data, cond = x[:, : self.data_dim], x[:, self.data_dim :]
         return self.score(data, cond if self.cond_dim else None, generator)[0]
 
-    def score_with_input_gradient(
-        self,
-        x: torch.Tensor,
-        generator: torch.Generator | None = None,
-        gradient_from: int = 0,
-    ) -> tuple[torch.Tensor, torch.Tensor]:
-        """:meth:`score` of ``x`` (``data ⊕ cond`` rows) with the input gradient of packs
-        ``gradient_from:``, its columns in the packed input's order."""
-        data, cond = x[:, : self.data_dim], x[:, self.data_dim :]
-        scores, grad = self.score(
-            data, cond if self.cond_dim else None, generator, gradient_from=gradient_from
-        )
-        assert grad is not None
-        inverse = np.argsort(self.column_order())
-        return scores, grad[:, torch.from_numpy(inverse).to(grad.device)]
-
     def score(
         self,
         data: torch.Tensor,
         cond: torch.Tensor | None,
         generator: torch.Generator | None = None,
-        gradient_from: int | None = None,
+        mix: torch.Tensor | None = None,
+        casts: CastCache | None = None,
     ) -> tuple[torch.Tensor, torch.Tensor | None]:
-        """Score the packs of ``data ⊕ cond`` and, for packs ``gradient_from:``, d score / d input.
+        """Score the packs of ``data ⊕ cond``; with ``mix``, also the input gradient a
+        WGAN gradient penalty needs.
 
-        The input gradient (what a WGAN gradient penalty needs) is spelled out as
-        ordinary differentiable operations, back through the layers of the same
-        forward pass, instead of calling ``torch.autograd.grad`` on a second forward
-        pass: one forward over real, fake and interpolated packs together, and a
-        penalty on the gradient back-propagates in the same backward pass as the
-        scores. Its value, and its derivative with respect to the weights, are those
-        of autograd's double backward (LeakyReLU's derivative is piecewise constant).
+        With ``mix``, ``data`` is ``[real, fake]`` and the gradient is taken at the
+        interpolated packs ``lerp(fake, real, mix)``. Their first-layer
+        pre-activations are the same interpolation of the real and fake packs' (a
+        dense layer is affine, and the packs share their conditions), so only the
+        real and fake packs are multiplied by the first kernel. The interpolated
+        packs' forward pass needs no gradient: it only decides which side of zero
+        each LeakyReLU input is on (and their scores enter no loss). The input
+        gradient itself is spelled out as ordinary differentiable operations, back
+        through the layers, instead of calling ``torch.autograd.grad`` on a second
+        forward pass; its value, and its derivative with respect to the weights, are
+        those of autograd's double backward (LeakyReLU's derivative is piecewise
+        constant).
+
+        Dropout masks are drawn for all packs of a layer at once, real, fake and
+        interpolated in this order (what scoring the three groups stacked would draw).
 
         Args:
             data: ``(rows, data_dim)``, or ``(groups, rows, data_dim)`` for groups of
-                rows that share ``cond`` (real, fake and interpolated rows in the
-                critic step); ``rows`` a multiple of ``pac``. Its dtype is the compute
-                dtype of the first layer.
+                rows that share ``cond`` (``groups == 2`` with ``mix``); ``rows`` a
+                multiple of ``pac``. Its dtype is the compute dtype.
             cond: ``(rows, cond_dim)`` condition vectors, multiplied once for all
                 groups; ``None`` when ``cond_dim`` is 0.
             generator: draws the dropout masks (training mode only).
-            gradient_from: the first pack (over all groups) whose input gradient is
-                wanted; ``None`` for none.
+            mix: ``(rows // pac, 1)`` interpolation weights, one per pack, or ``None``.
+            casts: where the weights' copies in the compute dtype are kept (cast
+                anew on each call without).
 
         Returns:
-            ``(packs, 1)`` scores, and ``(packs - gradient_from, pac * (data_dim +
-            cond_dim))`` input gradients with the columns in :meth:`column_order`
-            (``None`` when ``gradient_from`` is ``None``).
+            ``(packs, 1)`` scores of all groups' packs, and ``(rows // pac, pac *
+            (data_dim + cond_dim))`` input gradients at the interpolated packs, with
+            the columns in :meth:`column_order` (``None`` without ``mix``).
         """
-        first = cast("nn.Linear", self.hidden[0])
-        kernel, bias = first.weight.to(data.dtype), first.bias.to(data.dtype)
+        dtype = data.dtype
+        layers = cast("Sequence[nn.Linear]", self.hidden)
+        kernels = [_as(layer.weight, dtype, casts) for layer in layers]
+        biases = [_as(layer.bias, dtype, casts) for layer in layers]
         packed_cond = None
         if self.cond_dim:
             if cond is None:
                 raise ValueError(f"cond is required: the critic has cond_dim {self.cond_dim}")
-            packed_cond = cond.reshape(-1, self.pac * self.cond_dim).to(data.dtype)
-        pre = packed_dense(kernel, bias, data.reshape(-1, self.pac * self.data_dim), packed_cond)
+            packed_cond = cond.reshape(-1, self.pac * self.cond_dim).to(dtype)
+        if mix is not None and (data.dim() != 3 or data.shape[0] != 2):
+            raise ValueError("with mix, data stacks the real and the fake rows: (2, rows, width)")
+        pre = packed_dense(
+            kernels[0], biases[0], data.reshape(-1, self.pac * self.data_dim), packed_cond
+        )
+        scored = pre.shape[0]
+        mixed = None
+        if mix is not None:
+            with torch.no_grad():
+                real, fake = pre.detach().chunk(2)
+                mixed = torch.lerp(fake, real, mix.to(pre.dtype))
 
         keep = 1.0 - self.dropout
         derivatives = []
         h = pre
-        for index, layer in enumerate(self.hidden):
+        for index in range(len(layers)):
             if index:
-                pre = layer(h)
+                pre = torch.addmm(biases[index], h, kernels[index].T)
+                if mixed is not None:
+                    with torch.no_grad():
+                        mixed = torch.addmm(biases[index], mixed, kernels[index].T)
             h = nn.functional.leaky_relu(pre, self.slope)
             mask = None
             if self.training and self.dropout > 0.0:
                 # torch.rand + compare: several times faster than bernoulli_ on the CPU.
                 # The mask takes the activations' dtype, so bfloat16 stays bfloat16.
-                uniform = torch.rand(pre.shape, generator=generator, device=pre.device)
+                rows = scored if mixed is None else scored + mixed.shape[0]
+                uniform = torch.rand((rows, pre.shape[1]), generator=generator, device=pre.device)
                 mask = uniform.lt_(keep).to(h.dtype).mul_(1.0 / keep)
-                h = h * mask
-            if gradient_from is not None:
-                part = pre[gradient_from:]
-                slope = torch.where(part > 0, 1.0, self.slope).to(part.dtype)
-                derivatives.append(slope if mask is None else slope * mask[gradient_from:])
-        score = self.output(h)
-        if gradient_from is None:
+                h = h * mask[:scored]
+            if mixed is not None:
+                with torch.no_grad():
+                    slope = torch.where(mixed > 0, 1.0, self.slope).to(mixed.dtype)
+                    mixed = nn.functional.leaky_relu(mixed, self.slope)
+                    if mask is not None:
+                        slope.mul_(mask[scored:])
+                        mixed.mul_(mask[scored:])
+                derivatives.append(slope)
+        out_kernel = _as(self.output.weight, dtype, casts)
+        score = torch.addmm(_as(self.output.bias, dtype, casts), h, out_kernel.T)
+        if mixed is None:
             return score, None
-        grad = self.output.weight.to(h.dtype).expand(score.shape[0] - gradient_from, -1)
-        deeper = cast("Sequence[nn.Linear]", self.hidden)[1:]
-        kernels = [kernel, *(layer.weight for layer in deeper)]
+        grad = out_kernel.expand(mixed.shape[0], -1)
         for weight, derivative in zip(reversed(kernels), reversed(derivatives), strict=True):
             grad = (grad * derivative) @ weight
         return score, grad

@@ -55,6 +55,7 @@ from genesis.models.weights import validate_weights
 from genesis.training.memory import keep_freed_heap
 from genesis.training.threads import ThreadTuner, thread_candidates
 from genesis_torch.adam import FusedAdam, adam
+from genesis_torch.cast_cache import CastCache
 from genesis_torch.dense_parts import OneHot
 from genesis_torch.networks import (
     Discriminator,
@@ -441,6 +442,8 @@ class TorchCTGAN(_TorchModel):
         )
         self.layout = _OutputLayout(spec, self.device)
         self.conditions = _ConditionLayout(spec, self.device)
+        # bfloat16 copies of each network's weights, renewed after its optimizer step
+        self.casts_g, self.casts_d = CastCache(), CastCache()
         self.slots = dict(_slots("generator", self.generator_net))
         self.slots.update(_slots("discriminator", self.discriminator))
 
@@ -493,16 +496,15 @@ class TorchCTGAN(_TorchModel):
         to the whole packed input, condition vectors included (they interpolate to
         themselves).
         """
-        pac = self.params.pac
-        packs = real.shape[0] // pac
-        alpha = torch.rand(packs, 1, 1, generator=self.rng, device=self.device)
-        mixed = torch.lerp(fake, real, alpha.expand(packs, pac, 1).reshape(-1, 1))
+        packs = real.shape[0] // self.params.pac
+        alpha = torch.rand(packs, 1, generator=self.rng, device=self.device)
         with self._forward():
             scores, grad = self.discriminator.score(
-                self._network_input(torch.stack([real, fake, mixed])),
+                self._network_input(torch.stack([real, fake])),
                 cond,
                 self.rng,
-                gradient_from=2 * packs,
+                mix=alpha,
+                casts=self.casts_d,
             )
         assert grad is not None
         scores, grad = scores.float(), grad.float()
@@ -514,7 +516,7 @@ class TorchCTGAN(_TorchModel):
         """Raw generator output (float32) for fresh noise under ``cond``, activated."""
         with self._forward():
             noise = self._network_input(self._noise(rows))
-            raw = self.generator_net.forward_onehot(noise, cond).float()
+            raw = self.generator_net.forward_onehot(noise, cond, self.casts_g).float()
         return raw, self.activate(raw)
 
     # ---------------------------------------------------------------- step
@@ -545,6 +547,7 @@ class TorchCTGAN(_TorchModel):
             self.optimizer_d.zero_grad(set_to_none=True)
             loss_d.backward()
             self.optimizer_d.step()
+            self.casts_d.clear()
             loss_d_sum += loss_d.detach()
 
         gen_onehot = None if gen_index is None else OneHot(gen_index, gen_cond)
@@ -553,13 +556,16 @@ class TorchCTGAN(_TorchModel):
         try:
             with self._forward():
                 vectors = gen_cond if self.spec.cond_dim else None
-                score = d_net.score(self._network_input(fake), vectors, self.rng)[0].float()
+                score = d_net.score(
+                    self._network_input(fake), vectors, self.rng, casts=self.casts_d
+                )[0].float()
         finally:
             d_net.requires_grad_(True)
         loss_g = -score.mean() + self.conditional_loss(raw, gen_cond, gen_mask)
         self.optimizer_g.zero_grad(set_to_none=True)
         loss_g.backward()
         self.optimizer_g.step()
+        self.casts_g.clear()
 
         losses = torch.stack([loss_g.detach(), loss_d_sum / max(real_all.shape[0], 1)])
         generator_loss, discriminator_loss = losses.tolist()
