@@ -7,6 +7,7 @@ import torch
 
 from genesis.backends.info import RuntimeOptions
 from genesis.models.numpy_forward import ctgan_generator_forward, tvae_decoder_forward
+from genesis_torch import networks
 from genesis_torch.training import build_model
 
 
@@ -114,3 +115,25 @@ def test_the_training_forward_gathers_what_the_plain_module_multiplies(ctgan_spe
     theirs = torch.autograd.grad((plain**2).sum(), kernels)
     for a, b in zip(mine, theirs, strict=True):
         torch.testing.assert_close(a, b, rtol=1e-4, atol=1e-5)
+
+
+def test_sampling_in_row_blocks_equals_one_block(ctgan_spec, ctgan_batch, tvae_spec, monkeypatch):
+    ctgan = build_model(ctgan_spec, RuntimeOptions(seed=3))
+    ctgan.train_step(ctgan_batch(0))
+    tvae = build_model(tvae_spec, RuntimeOptions(seed=3))
+    rng = np.random.default_rng(2)
+    noise = rng.standard_normal((2500, 8), dtype=np.float32)
+    cond = np.eye(7, dtype=np.float32)[rng.integers(0, 7, 2500)]
+    whole = [ctgan.generate(noise, cond), tvae.generate(noise, None)]
+
+    monkeypatch.setattr(networks, "BLOCK_BYTES", 1)  # blocks of 1,024 rows: 3 here
+    assert [len(range(*b.indices(2500))) for b in networks.row_blocks(2500, 8, torch.float32)] == [
+        1024,
+        1024,
+        452,
+    ]
+    blocked = [ctgan.generate(noise, cond), tvae.generate(noise, None)]
+
+    for a, b in zip(whole, blocked, strict=True):
+        assert b.shape == (2500, 14) and b.flags.c_contiguous
+        np.testing.assert_allclose(b, a, rtol=1e-6, atol=1e-6)

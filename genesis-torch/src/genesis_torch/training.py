@@ -15,7 +15,10 @@ columns (all one-hot spans are activated together, see :class:`_Segments`).
 Precision: with ``RuntimeOptions.precision="bfloat16"`` the networks' forward
 passes in a training step run under :func:`torch.autocast` (matrix products in
 bfloat16) and their outputs are cast back to float32 before any activation or
-loss; weights, gradients and Adam's state stay float32. Sampling is float32.
+loss; weights, gradients and Adam's state stay float32. The networks' bfloat16
+weight copies are kept in a :class:`~genesis_torch.cast_cache.CastCache` per
+network, cleared after that network's optimizer step. Sampling runs in the
+precision ``generate`` is asked for.
 
 Threads: torch's intra-op thread count is process-wide. A model sets it to its own
 count for the duration of each ``train_step`` and restores the caller's value
