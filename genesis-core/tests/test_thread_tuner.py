@@ -118,3 +118,28 @@ def test_bad_settings_are_refused():
         ThreadTuner((0, 1))
     with pytest.raises(ValueError, match="probe_steps"):
         ThreadTuner((1, 2), probe_steps=0)
+
+
+def test_a_short_disturbance_at_the_start_of_a_probe_does_not_decide_it():
+    # Steps 2 and 3 (the probe's first two, after two warm-up steps) are slow for
+    # any count, like the last one-time costs of a fit: with the candidates taken
+    # in turn each gets one slow step, and the medians still pick 2 threads.
+    tuner = ThreadTuner((1, 2), warmup_steps=2, probe_steps=3)
+
+    def disturbed(step: int, threads: int) -> float:
+        return idle(step, threads) * (2.5 if step in (2, 3) else 1.0)
+
+    used = _train(tuner, 12, disturbed)
+    assert used[2:8] == [2, 1, 2, 1, 2, 1]
+    assert tuner.probes == 1 and tuner.chosen == 2
+
+
+def test_by_default_a_wrong_first_choice_is_revisited_within_a_few_dozen_steps():
+    tuner = ThreadTuner((1, 2))
+
+    def idle_later(step: int, threads: int) -> float:  # 2 threads slow during the first probe
+        return busy(step, threads) if step < 8 else idle(step, threads)
+
+    used = _train(tuner, 80, idle_later)
+    assert used[8:40].count(2) <= 1  # the first choice: 1 thread
+    assert used[-15:] == [2] * 15

@@ -7,9 +7,12 @@ becomes ten to a hundred times slower. No fixed count is right for both, so a
 backend that can change its thread count between steps (torch) asks a
 :class:`ThreadTuner` before each step and reports the step's duration after it.
 
-The tuner times a few steps with each candidate count, trains on with the
-fastest, and probes again when a step turns slow (the machine got busier) or
-after a while (it may have become idle again); the wait between routine probes
+The tuner times a few steps with each candidate count, taking the candidates in
+turn (largest first: 2, 1, 2, 1, 2, 1), so that a passing disturbance or the last
+one-time costs of the first steps fall on every candidate rather than on one. It
+trains on with the fastest, and probes again when a step turns slow (the machine
+got busier) or after a while (it may have become idle again); the wait between
+routine probes starts short, so that a wrong early choice is soon corrected, and
 doubles while the choice stays the same. A candidate whose first probe step is
 far slower than the best one found (or than the last choice) is dropped from
 that probe at once, so a busy machine costs one slow step per probe.
@@ -71,7 +74,7 @@ class ThreadTuner:
         *,
         warmup_steps: int = 2,
         probe_steps: int = 3,
-        hold_steps: int = 200,
+        hold_steps: int = 50,
         max_hold_steps: int = 3200,
         slowdown: float = 1.5,
         give_up: float = 3.0,
@@ -107,8 +110,9 @@ class ThreadTuner:
 
     def _start_probe(self) -> None:
         # Largest first: on an idle machine it is usually the best, and it sets the
-        # bar that lets the others give up early when the machine is busy.
-        self._queue = list(reversed(self.candidates))
+        # bar that lets the others give up early when the machine is busy. Then in
+        # turn, one step each, so that each candidate sees the same moments.
+        self._queue = list(reversed(self.candidates)) * self._probe_steps
         self._timings = {c: [] for c in self.candidates}
 
     def choose(self) -> int:
@@ -128,15 +132,15 @@ class ThreadTuner:
             self._record_hold(seconds)
 
     def _record_probe(self, threads: int, seconds: float) -> None:
-        timings = self._timings[threads]
-        timings.append(seconds)
+        self._timings[threads].append(seconds)
+        self._queue.pop(0)
         medians = [statistics.median(t) for c, t in self._timings.items() if t and c != threads]
         # The bar: the best count of this probe so far, or the last probe's choice.
         best = min(medians, default=self._chosen_median)
-        if len(timings) == 1 and seconds > self._give_up * best:
-            self._queue.pop(0)  # far slower than a count already timed: give up on it
-        elif len(timings) >= self._probe_steps:
-            self._queue.pop(0)
+        if len(self._timings[threads]) == 1 and seconds > self._give_up * best:
+            # far slower than a count already timed: give up on it (on a first step
+            # only: later ones are outvoted by the median if a step was unlucky)
+            self._queue = [c for c in self._queue if c != threads]
         if not self._queue:
             self._finish_probe()
 
