@@ -33,6 +33,7 @@ from genesis.errors import (
     NotFittedError,
     UnknownColumnError,
 )
+from genesis.models.noise import standard_normal
 from genesis.models.spec import CTGANParams, ModelSpec, TVAEParams
 from genesis.models.tabular import TabularMethod, make_tabular_method
 from genesis.models.timegan import PHASES, validate_sequence_weights
@@ -637,7 +638,7 @@ class SyntheticGenerator:
         cond_fixed: np.ndarray | None,
     ) -> tuple[np.ndarray, np.ndarray | None]:
         """The noise (and, for CTGAN, the condition vectors) of ``m`` rows."""
-        noise = rng.standard_normal((m, fitted.method.embedding_dim), dtype=np.float32)
+        noise = standard_normal(rng, (m, fitted.method.embedding_dim))
         cond = None
         if fitted.method.conditional:
             cond = (
@@ -668,37 +669,37 @@ class SyntheticGenerator:
     ) -> Iterator[np.ndarray]:
         """The decoded rows of chunks of ``sizes`` rows, in order.
 
-        A worker thread runs the network and the decoding one chunk ahead: while
-        it works on chunk ``k + 1``, this thread draws the next chunk's noise and
-        the caller turns chunk ``k`` into a frame (numpy and pandas, which the
-        network would otherwise wait for). The randomness stays independent of
-        the threads' timing: the noise and conditions are drawn here, and each
-        chunk's decoding draws from its own generator, seeded here from ``rng``
-        in chunk order.
+        A worker thread runs the network one chunk ahead: while it works on chunk
+        ``k + 1``, this thread decodes chunk ``k``, draws the next chunk's noise,
+        and the caller turns chunk ``k`` into a frame (numpy and pandas, which the
+        network would otherwise wait for; the network, a few large products, is the
+        one part that runs on several cores by itself). The randomness stays
+        independent of the threads' timing: the noise and conditions are drawn
+        here, and each chunk's decoding draws from its own generator, seeded here
+        from ``rng`` in chunk order.
         """
 
-        def network_and_decode(
-            noise: np.ndarray, cond: np.ndarray | None, decode_rng: np.random.Generator
-        ) -> np.ndarray:
-            raw = self._backend.generate(fitted.model, noise, cond, precision)
-            return self._decode(fitted, raw, weights, decode_rng)
+        def network(noise: np.ndarray, cond: np.ndarray | None) -> np.ndarray:
+            return self._backend.generate(fitted.model, noise, cond, precision)
 
         def chunk_inputs(m: int) -> tuple[np.ndarray, np.ndarray | None, np.random.Generator]:
             noise, cond = self._network_inputs(fitted, m, rng, sampler, cond_fixed)
             return noise, cond, np.random.default_rng(rng.integers(0, 2**63))
 
         if len(sizes) == 1:
-            yield network_and_decode(*chunk_inputs(sizes[0]))
+            noise, cond, decode_rng = chunk_inputs(sizes[0])
+            yield self._decode(fitted, network(noise, cond), weights, decode_rng)
             return
         with ThreadPoolExecutor(max_workers=1, thread_name_prefix="genesis-sample") as worker:
-            pending: Future[np.ndarray] | None = None
+            pending: tuple[Future[np.ndarray], np.random.Generator] | None = None
             for m in sizes:
-                future = worker.submit(network_and_decode, *chunk_inputs(m))
+                noise, cond, decode_rng = chunk_inputs(m)
+                future = worker.submit(network, noise, cond)
                 if pending is not None:
-                    yield pending.result()
-                pending = future
+                    yield self._decode(fitted, pending[0].result(), weights, pending[1])
+                pending = future, decode_rng
             assert pending is not None
-            yield pending.result()
+            yield self._decode(fitted, pending[0].result(), weights, pending[1])
 
     @staticmethod
     def _set_condition(
