@@ -11,7 +11,7 @@ global random state, so a seed fully determines a model.
 from __future__ import annotations
 
 import math
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from typing import cast
 
 import numpy as np
@@ -148,12 +148,8 @@ class Generator(nn.Module):
             kernel = block.dense.weight * scale[:, None]
             bias = (block.dense.bias - norm.running_mean) * scale + norm.bias
             layers.append((kernel.to(dtype), bias.to(dtype)))
-        kernel, bias = padded_output(self.output)
-        out_kernel, out_bias = kernel.to(dtype), bias.to(dtype)
-        width = max([kernel.shape[0], *(k.shape[0] for k, _ in layers)])
-        features = self.output.out_features
-        out = noise.new_empty((noise.shape[0], features), dtype=torch.float32)
-        for rows in row_blocks(noise.shape[0], width, dtype):
+
+        def run(rows: slice, out_kernel: torch.Tensor, out_bias: torch.Tensor) -> torch.Tensor:
             parts = [noise[rows].to(dtype)]
             onehot = None
             if isinstance(cond, OneHot):
@@ -162,8 +158,9 @@ class Generator(nn.Module):
                 parts.append(cond[rows].to(dtype))
             for kernel, bias in layers:
                 parts.insert(0, dense_over_parts(kernel, bias, parts, onehot).relu_())
-            out[rows] = dense_over_parts(out_kernel, out_bias, parts, onehot)[:, :features]
-        return out
+            return dense_over_parts(out_kernel, out_bias, parts, onehot)
+
+        return _in_row_blocks(noise, [k for k, _ in layers], self.output, dtype, run)
 
 
 #: Bytes of one layer's activations per row block in sampling (see :func:`row_blocks`).
@@ -182,6 +179,29 @@ def row_blocks(rows: int, width: int, dtype: torch.dtype) -> Iterator[slice]:
     step = max(1024, BLOCK_BYTES // max(1, width * itemsize))
     for start in range(0, rows, step):
         yield slice(start, min(start + step, rows))
+
+
+def _in_row_blocks(
+    inputs: torch.Tensor,
+    kernels: Sequence[torch.Tensor],
+    output: nn.Linear,
+    dtype: torch.dtype,
+    run: Callable[[slice, torch.Tensor, torch.Tensor], torch.Tensor],
+) -> torch.Tensor:
+    """A sampling pass over ``inputs``' rows in :func:`row_blocks`, into a float32 output.
+
+    ``run(rows, kernel, bias)`` computes one block's output layer from the padded
+    output ``kernel`` and ``bias`` (in ``dtype``, see :func:`padded_output`); its extra
+    units are sliced off. ``kernels`` are the hidden layers' (for the block size).
+    """
+    kernel, bias = padded_output(output)
+    kernel, bias = kernel.to(dtype), bias.to(dtype)
+    width = max([kernel.shape[0], *(k.shape[0] for k in kernels)])
+    features = output.out_features
+    out = inputs.new_empty((inputs.shape[0], features), dtype=torch.float32)
+    for rows in row_blocks(inputs.shape[0], width, dtype):
+        out[rows] = run(rows, kernel, bias)[:, :features]
+    return out
 
 
 def padded_output(layer: nn.Linear, multiple: int = 16) -> tuple[torch.Tensor, torch.Tensor]:
@@ -403,17 +423,14 @@ class TVAEDecoder(nn.Module):
             (layer.weight.to(dtype), layer.bias.to(dtype))
             for layer in cast("Sequence[nn.Linear]", self.hidden)
         ]
-        kernel, bias = padded_output(self.output)
-        out_kernel, out_bias = kernel.to(dtype), bias.to(dtype)
-        width = max([kernel.shape[0], *(k.shape[0] for k, _ in layers)])
-        features = self.output.out_features
-        out = z.new_empty((z.shape[0], features), dtype=torch.float32)
-        for rows in row_blocks(z.shape[0], width, dtype):
+
+        def run(rows: slice, out_kernel: torch.Tensor, out_bias: torch.Tensor) -> torch.Tensor:
             h = z[rows].to(dtype)
             for weight, shift in layers:
                 h = torch.addmm(shift, h, weight.T).relu_()
-            out[rows] = torch.addmm(out_bias, h, out_kernel.T)[:, :features]
-        return out
+            return torch.addmm(out_bias, h, out_kernel.T)
+
+        return _in_row_blocks(z, [k for k, _ in layers], self.output, dtype, run)
 
 
 @torch.no_grad()
