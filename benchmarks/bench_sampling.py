@@ -31,6 +31,7 @@ import workers
 from common import (
     add_common_args,
     add_data_args,
+    add_device_arg,
     add_thread_args,
     data_spec,
     format_threads,
@@ -61,6 +62,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     add_data_args(parser)
     add_common_args(parser)
     add_thread_args(parser)
+    add_device_arg(parser)
     parser.add_argument("--n", type=int, default=None, help="rows to sample (default 1,000,000)")
     parser.add_argument("--fit-epochs", type=int, default=1, help="epochs of the fitted models")
     parser.add_argument(
@@ -84,7 +86,9 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
 
 def _sample(impl: str, paths: dict[str, str], args: argparse.Namespace) -> dict[str, Any]:
     if impl == "ctgan":
-        return try_isolated(workers.sample_peer, paths["ctgan"], args.n, args.peer_threads)
+        return try_isolated(
+            workers.sample_peer, paths["ctgan"], args.n, args.peer_threads, device=args.device
+        )
     parts = impl.split()
     backend, precision = parts[1], (parts[2] if len(parts) > 2 else "float32")
     return try_isolated(
@@ -94,13 +98,18 @@ def _sample(impl: str, paths: dict[str, str], args: argparse.Namespace) -> dict[
         args.n,
         args.genesis_threads,
         precision=precision,
+        device="cpu" if backend == "numpy" else args.device,
     )
 
 
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
     spec = data_spec(args)
-    print_header(f"Sampling {args.n:,} rows: Genesis vs ctgan 0.12.1, Adult, CPU", args, spec)
+    print_header(
+        f"Sampling {args.n:,} rows: Genesis vs ctgan 0.12.1, Adult, {args.device.upper()}",
+        args,
+        spec,
+    )
     out: list[dict[str, Any]] = []
     errors = 0
     table_rows = []
@@ -119,6 +128,7 @@ def main(argv: list[str] | None = None) -> int:
                     args.seed,
                     args.peer_threads,
                     save_path=paths["ctgan"],
+                    device=args.device,
                 ),
                 "genesis": try_isolated(
                     workers.fit_genesis,
@@ -129,6 +139,7 @@ def main(argv: list[str] | None = None) -> int:
                     args.seed,
                     args.genesis_threads,
                     save_path=paths["genesis"],
+                    device=args.device,
                 ),
             }
             for name, fit in fits.items():

@@ -24,6 +24,7 @@ from common import (
     DataSpec,
     add_common_args,
     add_data_args,
+    add_device_arg,
     add_thread_args,
     busy_core,
     data_spec,
@@ -48,6 +49,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     add_data_args(parser)
     add_common_args(parser)
     add_thread_args(parser, precision=True)
+    add_device_arg(parser)
     parser.add_argument(
         "--epochs",
         type=lambda s: [int(x) for x in s.split(",")],
@@ -111,7 +113,15 @@ def interleaved(
         tag = f"  [{label} {method} {epochs} ep, round {r + 1}/{args.repeats}]"
         if with_peer:
             peer.append(
-                try_isolated(workers.fit_peer, method, spec, epochs, seed, args.peer_threads)
+                try_isolated(
+                    workers.fit_peer,
+                    method,
+                    spec,
+                    epochs,
+                    seed,
+                    args.peer_threads,
+                    device=args.device,
+                )
             )
             print(f"{tag} ctgan   {_describe(peer[-1])}", flush=True)
         ours.append(
@@ -124,6 +134,7 @@ def interleaved(
                 seed,
                 args.genesis_threads,
                 precision=args.genesis_precision,
+                device=args.device,
             )
         )
         print(
@@ -136,7 +147,9 @@ def interleaved(
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
     spec = data_spec(args)
-    print_header("Fit wall time: Genesis (torch) vs ctgan 0.12.1, Adult, CPU", args, spec)
+    print_header(
+        f"Fit wall time: Genesis (torch) vs ctgan 0.12.1, Adult, {args.device.upper()}", args, spec
+    )
     results: dict[str, Any] = {"idle": [], "busy": []}
     idle_medians: dict[tuple[str, int], tuple[float, float]] = {}
     errors = 0

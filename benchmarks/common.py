@@ -496,6 +496,17 @@ def add_common_args(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--json", default=None, help="also write the results to this JSON file")
 
 
+def add_device_arg(parser: argparse.ArgumentParser) -> None:
+    """``--device``: where both Genesis and the peer run (default the CPU, as the targets)."""
+    parser.add_argument(
+        "--device",
+        choices=("cpu", "cuda"),
+        default="cpu",
+        help="run Genesis (device=...) and ctgan (enable_gpu) there; the targets are for the "
+        "CPU (default cpu)",
+    )
+
+
 def quiet_warnings() -> None:
     """Silence the peer's and libraries' deprecation chatter in worker processes."""
     import warnings

@@ -50,14 +50,18 @@ def fit_peer(
     *,
     sample_rows: int | None = None,
     save_path: str | None = None,
+    device: str = "cpu",
 ) -> dict[str, Any]:
-    """Fit sdv-dev ``ctgan``'s CTGAN or TVAE on the train split (CPU), time ``fit``."""
+    """Fit sdv-dev ``ctgan``'s CTGAN or TVAE on the train split, time ``fit``.
+
+    ``device``: ``"cpu"`` or ``"cuda"`` (ctgan's ``enable_gpu``).
+    """
     set_by = _peer_setup(threads)
     from ctgan import CTGAN, TVAE
 
     table = load_table(spec)
     cls = {"ctgan": CTGAN, "tvae": TVAE}[method]
-    model = cls(epochs=epochs, batch_size=BATCH_SIZE, enable_gpu=False, verbose=False)
+    model = cls(epochs=epochs, batch_size=BATCH_SIZE, enable_gpu=device == "cuda", verbose=False)
     model.set_random_state(seed)
     with Stopwatch() as sw:
         model.fit(table.train, table.discrete_columns)
@@ -74,12 +78,14 @@ def fit_peer(
     return out
 
 
-def sample_peer(path: str, n: int, threads: int | None) -> dict[str, Any]:
-    """Load a saved ``ctgan`` model and time ``sample(n)``."""
+def sample_peer(path: str, n: int, threads: int | None, device: str = "cpu") -> dict[str, Any]:
+    """Load a saved ``ctgan`` model on ``device`` and time ``sample(n)``."""
     set_by = _peer_setup(threads)
+    import torch
     from ctgan.synthesizers.base import BaseSynthesizer
 
     model = BaseSynthesizer.load(path)
+    model.set_device(torch.device(device))
     with Stopwatch() as sw:
         rows = model.sample(n)
     return {
@@ -163,8 +169,9 @@ def fit_genesis(
     sample_rows: int | None = None,
     save_path: str | None = None,
     precision: str = "float32",
+    device: str = "cpu",
 ) -> dict[str, Any]:
-    """Fit Genesis's CTGAN or TVAE on ``backend`` (CPU), time ``fit`` and each epoch.
+    """Fit Genesis's CTGAN or TVAE on ``backend`` and ``device``, time ``fit`` and each epoch.
 
     ``epoch_seconds[0]`` runs from the start of ``fit`` (data transform, graph
     building) to the end of epoch 1; the others are whole epochs.
@@ -180,7 +187,7 @@ def fit_genesis(
         gen = SyntheticGenerator(
             method=method,
             backend=backend,
-            device="cpu",
+            device=device,
             epochs=epochs,
             batch_size=BATCH_SIZE,
             seed=seed,
@@ -218,9 +225,14 @@ def fit_genesis(
 
 
 def sample_genesis(
-    path: str, backend: str, n: int, threads: int | None, precision: str = "float32"
+    path: str,
+    backend: str,
+    n: int,
+    threads: int | None,
+    precision: str = "float32",
+    device: str = "cpu",
 ) -> dict[str, Any]:
-    """Load a saved Genesis model on ``backend`` and time ``sample(n, precision=...)``.
+    """Load a saved Genesis model on ``backend`` and ``device``, time ``sample(n, precision=...)``.
 
     ``backend="numpy"`` is framework-free sampling (the core's numpy inference
     backend). A backend that does not declare the model's method reports
@@ -234,7 +246,7 @@ def sample_genesis(
         return {"status": "not installed", "error": f"{backend}'s framework is not installed"}
     options: dict[str, Any] = {"verbose": False}
     if backend != "numpy":
-        options.update(device="cpu", num_threads=threads)
+        options.update(device=device, num_threads=threads)
     try:
         gen = SyntheticGenerator.load(path, backend=backend, **options)
     except MethodNotSupportedError as exc:
