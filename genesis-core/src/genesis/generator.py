@@ -8,7 +8,7 @@ from collections.abc import Iterator, Mapping, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, cast
+from typing import TYPE_CHECKING, Any, NamedTuple, cast
 
 import numpy as np
 import pandas as pd
@@ -33,6 +33,7 @@ from genesis.errors import (
     NotFittedError,
     UnknownColumnError,
 )
+from genesis.models.activations import DrawnRows
 from genesis.models.noise import standard_normal
 from genesis.models.spec import CTGANParams, ModelSpec, TVAEParams
 from genesis.models.tabular import TabularMethod, make_tabular_method
@@ -61,6 +62,17 @@ _STREAM_SAMPLE = 2
 #: ``fit(checkpoint=...)``: epochs (CTGAN, TVAE) or iterations (TimeGAN) between saves.
 DEFAULT_CHECKPOINT_EPOCHS = 10
 DEFAULT_CHECKPOINT_ITERATIONS = 1_000
+
+
+class _ConditionTarget(NamedTuple):
+    """One condition of a ``sample`` call, located in the drawn rows."""
+
+    column: str
+    value: Any
+    #: the value's category (its position inside the column's span)
+    category: int
+    #: the column's span among the row's softmax spans (a row of ``DrawnRows.choices``)
+    position: int
 
 
 @dataclass
@@ -590,7 +602,9 @@ class SyntheticGenerator:
         sampler = ConditionalSampler(fitted.transformer)
         conditioned = targets[:1] if fitted.method.conditional else []
         cond_fixed = (
-            sampler.condition_vector({targets[0][0]: targets[0][1]}, 1) if conditioned else None
+            sampler.condition_vector({targets[0].column: targets[0].value}, 1)
+            if conditioned
+            else None
         )
         frames: list[pd.DataFrame] = []
         have, drawn = 0, 0
@@ -598,9 +612,9 @@ class SyntheticGenerator:
         if not rejecting:
             sizes = [min(SAMPLE_CHUNK_ROWS, n - start) for start in range(0, n, SAMPLE_CHUNK_ROWS)]
             chunks = self._pipelined(fitted, sizes, rng, sampler, cond_fixed, weights, precision)
-            for rows in chunks:
-                self._set_condition(rows, conditioned, targets)
-                frame = fitted.transformer.inverse_transform(rows, rng)
+            for chunk in chunks:
+                self._set_condition(chunk, conditioned, targets)
+                frame = fitted.transformer.inverse_choices(chunk.scalars, chunk.choices, rng)
                 frames.append(self._pin_values(fitted, frame, targets))
             have = n
         budget = max(n * MAX_CANDIDATES_PER_ROW, 1_000_000)
@@ -614,16 +628,16 @@ class SyntheticGenerator:
             m = SAMPLE_CHUNK_ROWS
             inputs = self._network_inputs(fitted, m, rng, sampler, cond_fixed)
             raw = self._backend.generate(fitted.model, *inputs, precision)
-            rows = self._decode(fitted, raw, weights, rng)
+            rows = self._draw(fitted, raw, weights, rng)
             drawn += m
             self._set_condition(rows, conditioned, targets)
             keep = np.ones(m, dtype=bool)
-            for column, _value, index, span in targets:
-                if not (conditioned and column == conditioned[0][0]):
-                    keep &= rows[:, span.data_start + index] == 1.0
-            rows = rows[keep][: n - have]
+            for target in targets:
+                if not (conditioned and target.column == conditioned[0].column):
+                    keep &= rows.choices[target.position] == target.category
+            rows = rows.take(np.flatnonzero(keep)[: n - have])
             if len(rows):
-                frame = fitted.transformer.inverse_transform(rows, rng)
+                frame = fitted.transformer.inverse_choices(rows.scalars, rows.choices, rng)
                 frames.append(self._pin_values(fitted, frame, targets))
                 have += len(rows)
         out = pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0]
@@ -649,13 +663,13 @@ class SyntheticGenerator:
         return noise, cond
 
     @staticmethod
-    def _decode(
+    def _draw(
         fitted: _Fitted,
         raw: np.ndarray,
         weights: Mapping[str, np.ndarray],
         rng: np.random.Generator,
-    ) -> np.ndarray:
-        return fitted.method.decode(np.asarray(raw, dtype=np.float32), fitted.spec, weights, rng)
+    ) -> DrawnRows:
+        return fitted.method.draw(np.asarray(raw, dtype=np.float32), fitted.spec, weights, rng)
 
     def _pipelined(
         self,
@@ -666,8 +680,8 @@ class SyntheticGenerator:
         cond_fixed: np.ndarray | None,
         weights: Mapping[str, np.ndarray],
         precision: str,
-    ) -> Iterator[np.ndarray]:
-        """The decoded rows of chunks of ``sizes`` rows, in order.
+    ) -> Iterator[DrawnRows]:
+        """The drawn rows of chunks of ``sizes`` rows, in order.
 
         A worker thread runs the network one chunk ahead: while it works on chunk
         ``k + 1``, this thread decodes chunk ``k``, draws the next chunk's noise,
@@ -688,7 +702,7 @@ class SyntheticGenerator:
 
         if len(sizes) == 1:
             noise, cond, decode_rng = chunk_inputs(sizes[0])
-            yield self._decode(fitted, network(noise, cond), weights, decode_rng)
+            yield self._draw(fitted, network(noise, cond), weights, decode_rng)
             return
         with ThreadPoolExecutor(max_workers=1, thread_name_prefix="genesis-sample") as worker:
             pending: tuple[Future[np.ndarray], np.random.Generator] | None = None
@@ -696,32 +710,31 @@ class SyntheticGenerator:
                 noise, cond, decode_rng = chunk_inputs(m)
                 future = worker.submit(network, noise, cond)
                 if pending is not None:
-                    yield self._decode(fitted, pending[0].result(), weights, pending[1])
+                    yield self._draw(fitted, pending[0].result(), weights, pending[1])
                 pending = future, decode_rng
             assert pending is not None
-            yield self._decode(fitted, pending[0].result(), weights, pending[1])
+            yield self._draw(fitted, pending[0].result(), weights, pending[1])
 
     @staticmethod
     def _set_condition(
-        rows: np.ndarray,
-        conditioned: Sequence[tuple[str, Any, int, Any]],
-        targets: Sequence[tuple[str, Any, int, Any]],
+        rows: DrawnRows,
+        conditioned: Sequence[_ConditionTarget],
+        targets: Sequence[_ConditionTarget],
     ) -> None:
-        """Set the conditioned column's one-hot block to its value (CTGAN's first condition)."""
-        for column, _value, index, span in targets:
-            if conditioned and column == conditioned[0][0]:
-                block = rows[:, span.data_start : span.data_start + span.width]
-                block[:] = 0.0
-                block[:, index] = 1.0
+        """Set the conditioned column's category to its value (CTGAN's first condition)."""
+        for target in targets:
+            if conditioned and target.column == conditioned[0].column:
+                rows.choices[target.position] = target.category
 
     @staticmethod
     def _condition_targets(
         fitted: _Fitted, conditions: Mapping[str, Any]
-    ) -> list[tuple[str, Any, int, Any]]:
+    ) -> list[_ConditionTarget]:
         if not isinstance(conditions, Mapping):
             raise ConfigurationError("conditions must be a mapping of column name to value")
         transformer = fitted.transformer
         spans = {s.column: s for s in transformer.condition_spans()}
+        softmax_starts = [s.start for s in fitted.spec.output_spans if s.activation == "softmax"]
         targets = []
         for column, value in conditions.items():
             if column not in spans:
@@ -735,12 +748,13 @@ class SyntheticGenerator:
                     f"discrete columns: {', '.join(spans) or 'none'}"
                 )
             index = transformer.category_index(column, value)
-            targets.append((column, value, index, spans[column]))
+            position = softmax_starts.index(spans[column].data_start)
+            targets.append(_ConditionTarget(column, value, index, position))
         return targets
 
     @staticmethod
     def _pin_values(
-        fitted: _Fitted, frame: pd.DataFrame, targets: list[tuple[str, Any, int, Any]]
+        fitted: _Fitted, frame: pd.DataFrame, targets: list[_ConditionTarget]
     ) -> pd.DataFrame:
         # A value merged into the rare-values bucket decodes to a random merged value;
         # the caller asked for one in particular.

@@ -222,6 +222,56 @@ def test_inverse_accepts_probabilities_and_logits(
     pd.testing.assert_frame_equal(from_one_hot, from_logits)
 
 
+def test_inverse_takes_numpy_argmax_of_every_span(
+    fitted_mixed: DataTransformer, mixed_frame: pd.DataFrame
+) -> None:
+    # Scores with many ties (small integers) over more rows than one block: the
+    # first maximal category wins, as with ndarray.argmax, in float32 and float64.
+    rng = np.random.default_rng(3)
+    n = 20_000
+    scores = rng.integers(0, 3, (n, fitted_mixed.output_dim)).astype(np.float64)
+    scores[:, [s.start for s in fitted_mixed.output_spans if s.activation == "tanh"]] = rng.uniform(
+        -1, 1, (n, len(fitted_mixed.continuous_columns))
+    )
+    for dtype in (np.float64, np.float32):
+        typed = scores.astype(dtype)
+        expected, draws = {}, np.random.default_rng(9)  # rare values drawn column by column
+        for encoder, start in zip(fitted_mixed._fitted(), fitted_mixed._starts, strict=True):
+            block = typed[:, start : start + encoder.width]  # each encoder's own argmax
+            if encoder.name in fitted_mixed.continuous_columns:
+                expected[encoder.name] = encoder.inverse(block)
+            else:
+                expected[encoder.name] = encoder.inverse(block, draws)
+
+        back = fitted_mixed.inverse_transform(typed, np.random.default_rng(9))
+
+        pd.testing.assert_frame_equal(back, pd.DataFrame(expected))
+
+
+def test_inverse_choices_equals_inverse_of_the_one_hot_rows(
+    fitted_mixed: DataTransformer, mixed_frame: pd.DataFrame
+) -> None:
+    matrix = fitted_mixed.transform(mixed_frame, rng=np.random.default_rng(2))
+    spans = fitted_mixed.output_spans
+    scalars = matrix[:, [s.start for s in spans if s.activation == "tanh"]].T
+    choices = np.stack(
+        [
+            matrix[:, s.start : s.start + s.width].argmax(axis=1)
+            for s in spans
+            if s.activation == "softmax"
+        ]
+    )
+
+    from_choices = fitted_mixed.inverse_choices(scalars, choices, np.random.default_rng(5))
+    from_rows = fitted_mixed.inverse_transform(matrix, np.random.default_rng(5))
+
+    pd.testing.assert_frame_equal(from_choices, from_rows)
+    with pytest.raises(DataValidationError, match="choices"):
+        fitted_mixed.inverse_choices(scalars, choices[1:], np.random.default_rng(5))
+    with pytest.raises(DataValidationError, match="scalars"):
+        fitted_mixed.inverse_choices(scalars[:, :5], choices, np.random.default_rng(5))
+
+
 def test_missing_rates_are_reproduced(
     fitted_mixed: DataTransformer, mixed_frame: pd.DataFrame
 ) -> None:

@@ -28,6 +28,7 @@ for that draw, so a state stays bounded for ID-like columns.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -183,11 +184,24 @@ class ContinuousColumn:
     def inverse(self, block: np.ndarray) -> pd.Series:
         """Decode a ``(n, width)`` block (scalar, then scores per span) to a column."""
         k = self.modes.n_modes
-        mode = block[:, 1 : 1 + k].argmax(axis=1)
-        alpha = np.clip(block[:, 0].astype(np.float64), -1.0, 1.0)
+        choices = [block[:, 1 : 1 + k].argmax(axis=1)]
+        if self.has_missing:
+            choices.append(block[:, 1 + k : 3 + k].argmax(axis=1))
+        return self.inverse_choices(block[:, 0], choices)
+
+    def inverse_choices(self, scalar: np.ndarray, choices: Sequence[np.ndarray]) -> pd.Series:
+        """Decode the block's scalar and the categories of its softmax spans to a column.
+
+        Args:
+            scalar: ``(n,)`` the normalized value (clipped to ``[-1, 1]`` here).
+            choices: ``(n,)`` integer arrays, one per softmax span of :meth:`spans`
+                in order: the mode, then (``has_missing``) 1 for a missing value.
+        """
+        mode = choices[0]
+        alpha = np.clip(scalar.astype(np.float64), -1.0, 1.0)
         values = 4.0 * self.modes.stds[mode] * alpha + self.modes.means[mode]
         values = np.clip(values, self.minimum, self.maximum)
-        missing = block[:, 1 + k : 3 + k].argmax(axis=1) == 1 if self.has_missing else None
+        missing = choices[1] == 1 if self.has_missing else None
         if self.kind != "number":
             return decode_temporal(values, missing, self.kind, self.unit, self.dtype)
         if self.integer:
@@ -405,7 +419,15 @@ class DiscreteColumn:
 
     def inverse(self, block: np.ndarray, rng: np.random.Generator) -> pd.Series:
         """Decode a ``(n, width)`` block of scores to a column (argmax per row)."""
-        idx = block.argmax(axis=1)
+        return self.inverse_choices(block.argmax(axis=1), rng)
+
+    def inverse_choices(self, choice: np.ndarray, rng: np.random.Generator) -> pd.Series:
+        """Decode each row's block position (``(n,)`` integers) to a column.
+
+        A row on the rare-values category gets one of the merged values, drawn
+        from ``rng`` by their frequencies at fit.
+        """
+        idx = np.array(choice, dtype=np.intp)
         if self.other_index is not None:
             rare = idx == self.other_index
             if rare.any():

@@ -25,6 +25,7 @@ from genesis.data.columns import ContinuousColumn, DiscreteColumn
 from genesis.data.mixture import MixtureConfig
 from genesis.data.validation import check_frame, resolve_discrete_columns, unknown_column_error
 from genesis.errors import ConfigurationError, DataValidationError, NotFittedError
+from genesis.models.activations import span_argmax
 from genesis.models.spec import ConditionSpan, OutputSpan
 
 __all__ = ["DEFAULT_MAX_CATEGORIES", "DEFAULT_MAX_FIT_ROWS", "DataTransformer"]
@@ -202,19 +203,64 @@ class DataTransformer:
         Raises:
             DataValidationError: if ``data`` does not have the fitted width.
         """
-        encoders = self._fitted()
+        self._fitted()
         matrix = np.asarray(data)
         if matrix.ndim != 2 or matrix.shape[1] != self._output_dim:
             raise DataValidationError(
                 f"Expected an array of shape (n, {self._output_dim}), got {matrix.shape}."
             )
+        spans = self.output_spans
+        scalars = matrix[:, [s.start for s in spans if s.activation == "tanh"]].T
+        return self.inverse_choices(scalars, span_argmax(matrix, spans), rng)
+
+    def inverse_choices(
+        self, scalars: np.ndarray, choices: np.ndarray, rng: np.random.Generator
+    ) -> pd.DataFrame:
+        """Decode rows given as their ``tanh`` scalars and their softmax spans' categories.
+
+        What :meth:`inverse_transform` does once it has taken each span's argmax;
+        a sampler that draws the categories itself passes them here and skips
+        building one-hot rows.
+
+        Args:
+            scalars: ``(n_tanh, n)``: the ``tanh`` spans' values, in span order.
+            choices: ``(n_softmax, n)`` integers: each softmax span's category
+                (its position inside the span), in span order.
+            rng: generator for filling rare-values categories.
+
+        Returns:
+            The table, as :meth:`inverse_transform` returns it.
+
+        Raises:
+            DataValidationError: if the shapes do not match the fitted layout.
+        """
+        encoders = self._fitted()
+        n_tanh = sum(isinstance(e, ContinuousColumn) for e in encoders)  # one scalar each
+        n_softmax = len(self.output_spans) - n_tanh
+        scalars, choices = np.asarray(scalars), np.asarray(choices)
+        if (
+            scalars.ndim != 2
+            or choices.ndim != 2
+            or scalars.shape[0] != n_tanh
+            or choices.shape[0] != n_softmax
+            or scalars.shape[1] != choices.shape[1]
+        ):
+            raise DataValidationError(
+                f"Expected scalars of shape ({n_tanh}, n) and choices of shape "
+                f"({n_softmax}, n), got {scalars.shape} and {choices.shape}."
+            )
         columns: dict[str, pd.Series] = {}
-        for encoder, start in zip(encoders, self._starts, strict=True):
-            block = matrix[:, start : start + encoder.width]
+        next_scalar, next_choice = 0, 0
+        for encoder in encoders:
             if isinstance(encoder, ContinuousColumn):
-                columns[encoder.name] = encoder.inverse(block)
+                taken = 1 + encoder.has_missing
+                own = choices[next_choice : next_choice + taken]
+                columns[encoder.name] = encoder.inverse_choices(scalars[next_scalar], list(own))
+                next_scalar += 1
             else:
-                columns[encoder.name] = encoder.inverse(block, rng)
+                taken = 1
+                columns[encoder.name] = encoder.inverse_choices(choices[next_choice], rng)
+            next_choice += taken
         return pd.DataFrame(columns)
 
     # ---------------------------------------------------------------- layout

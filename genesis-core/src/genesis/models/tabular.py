@@ -4,7 +4,7 @@ A backend provides the tensors (networks, losses, optimizer steps); everything
 here is numpy and the same for every backend: which networks to build
 (:meth:`TabularMethod.spec`), what each training step sees
 (:meth:`TabularMethod.epoch_batches`), and how raw network output becomes
-transformed rows (:meth:`TabularMethod.decode`).
+transformed rows (:meth:`TabularMethod.draw`, :meth:`TabularMethod.decode`).
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ import numpy as np
 from genesis.data.conditional import ConditionalSampler
 from genesis.data.transformer import DataTransformer
 from genesis.errors import ConfigurationError
-from genesis.models.activations import ctgan_activate, tvae_activate
+from genesis.models.activations import DrawnRows, ctgan_draw, tvae_draw
 from genesis.models.batches import CTGANBatch, TrainBatch, TVAEBatch
 from genesis.models.spec import CTGANParams, ModelSpec, TVAEParams
 
@@ -52,6 +52,15 @@ class TabularMethod(ABC):
         """How many train steps one epoch over ``n_rows`` rows takes."""
 
     @abstractmethod
+    def draw(
+        self,
+        raw: np.ndarray,
+        spec: ModelSpec,
+        weights: Mapping[str, np.ndarray],
+        rng: np.random.Generator,
+    ) -> DrawnRows:
+        """Turn raw generator output into the rows' scalars and categories (activations, draws)."""
+
     def decode(
         self,
         raw: np.ndarray,
@@ -59,7 +68,11 @@ class TabularMethod(ABC):
         weights: Mapping[str, np.ndarray],
         rng: np.random.Generator,
     ) -> np.ndarray:
-        """Turn raw generator output into transformed rows (activations, draws)."""
+        """Turn raw generator output into ``(n, data_dim)`` transformed rows (one-hot blocks).
+
+        :meth:`draw`, with the one-hot blocks built; the same draws from ``rng``.
+        """
+        return self.draw(raw, spec, weights, rng).one_hot(spec.output_spans, spec.data_dim)
 
     @property
     def embedding_dim(self) -> int:
@@ -110,14 +123,14 @@ class CTGANMethod(TabularMethod):
                 real=np.stack(reals), cond=np.stack(conds), gen_cond=gen_cond, gen_mask=gen_mask
             )
 
-    def decode(
+    def draw(
         self,
         raw: np.ndarray,
         spec: ModelSpec,
         weights: Mapping[str, np.ndarray],
         rng: np.random.Generator,
-    ) -> np.ndarray:
-        return ctgan_activate(raw, spec.output_spans, rng)
+    ) -> DrawnRows:
+        return ctgan_draw(raw, spec.output_spans, rng)
 
 
 class TVAEMethod(TabularMethod):
@@ -149,18 +162,16 @@ class TVAEMethod(TabularMethod):
         for start in range(0, len(data), b):
             yield TVAEBatch(real=data[order[start : start + b]])
 
-    def decode(
+    def draw(
         self,
         raw: np.ndarray,
         spec: ModelSpec,
         weights: Mapping[str, np.ndarray],
         rng: np.random.Generator,
-    ) -> np.ndarray:
+    ) -> DrawnRows:
         params = spec.params
         discrete = params.discrete_output if isinstance(params, TVAEParams) else "sample"
-        return tvae_activate(
-            raw, spec.output_spans, weights["decoder.sigma"], rng, discrete=discrete
-        )
+        return tvae_draw(raw, spec.output_spans, weights["decoder.sigma"], rng, discrete=discrete)
 
 
 def make_tabular_method(name: str, params: CTGANParams | TVAEParams) -> TabularMethod:
