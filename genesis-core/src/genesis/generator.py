@@ -641,7 +641,8 @@ class SyntheticGenerator:
                 frames.append(self._pin_values(fitted, frame, targets))
                 have += len(rows)
         out = pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0]
-        return out.reset_index(drop=True)
+        out.index = pd.RangeIndex(len(out))  # not reset_index: pandas 2 copies the frame
+        return out
 
     @staticmethod
     def _network_inputs(
