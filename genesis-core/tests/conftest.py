@@ -22,5 +22,6 @@ def make_registry():
 
 @pytest.fixture
 def no_env(monkeypatch):
-    """GENESIS_BACKEND is unset for the test."""
+    """GENESIS_BACKEND and GENESIS_DEVICE are unset for the test."""
     monkeypatch.delenv("GENESIS_BACKEND", raising=False)
+    monkeypatch.delenv("GENESIS_DEVICE", raising=False)

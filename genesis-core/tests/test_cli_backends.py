@@ -6,7 +6,9 @@ from pathlib import Path
 
 def _genesis(*args, env=None):
     exe = Path(sys.executable).with_name("genesis")
-    full_env = {k: v for k, v in os.environ.items() if k != "GENESIS_BACKEND"}
+    full_env = {
+        k: v for k, v in os.environ.items() if k not in ("GENESIS_BACKEND", "GENESIS_DEVICE")
+    }
     full_env.update(env or {})
     return subprocess.run(
         [str(exe), *args], capture_output=True, text=True, env=full_env, timeout=120
@@ -31,6 +33,9 @@ def test_backends_lists_every_backend_with_details():
 def test_backends_shows_environment_choice():
     proc = _genesis("backends", env={"GENESIS_BACKEND": "tensorflow"})
     assert "GENESIS_BACKEND selects: tensorflow" in proc.stdout
+    assert "GENESIS_DEVICE" not in proc.stdout
+    proc = _genesis("backends", env={"GENESIS_DEVICE": "cpu"})
+    assert "GENESIS_DEVICE selects: cpu" in proc.stdout
 
 
 def test_version_and_help():

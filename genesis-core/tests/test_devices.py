@@ -52,3 +52,41 @@ def test_real_torch_matches_torch_itself(no_env):
     if not torch.cuda.is_available():
         with pytest.raises(DeviceNotAvailableError, match="'cuda' was requested"):
             get_device("cuda")
+
+
+def test_genesis_device_picks_the_device_for_auto(make_registry, no_env, monkeypatch):
+    registry = make_registry(FakeBackendPlugin("g", 1, devices=["cuda", "mps", "cpu"]))
+    monkeypatch.setenv("GENESIS_DEVICE", "cpu")
+    assert get_device("auto", registry=registry) == "cpu"
+    monkeypatch.setenv("GENESIS_DEVICE", " MPS ")
+    assert get_device("auto", registry=registry) == "mps"
+    assert get_device("cuda:1", registry=registry) == "cuda:1"  # an explicit choice wins
+    monkeypatch.setenv("GENESIS_DEVICE", "auto")
+    assert get_device("auto", registry=registry) == "cuda"
+
+
+def test_genesis_device_errors_name_the_variable(make_registry, no_env, monkeypatch):
+    registry = make_registry(FakeBackendPlugin("c", 1, devices=["cpu"]))
+    monkeypatch.setenv("GENESIS_DEVICE", "cuda")
+    with pytest.raises(DeviceNotAvailableError, match=r"GENESIS_DEVICE='cuda'.*sees only: cpu"):
+        get_device("auto", registry=registry)
+    monkeypatch.setenv("GENESIS_DEVICE", "tpu")
+    with pytest.raises(ConfigurationError, match=r"GENESIS_DEVICE='tpu'.*Unknown device"):
+        get_device(registry=registry)
+
+
+def test_a_fit_follows_genesis_device(no_env, monkeypatch):
+    import pandas as pd
+    import torch
+
+    from genesis import SyntheticGenerator
+
+    table = pd.DataFrame({"x": [float(i % 7) for i in range(60)], "c": ["a", "b", "c"] * 20})
+    monkeypatch.setenv("GENESIS_DEVICE", "cpu")
+    gen = SyntheticGenerator(method="tvae", backend="torch", epochs=1, verbose=False)
+    assert len(gen.fit(table).sample(5)) == 5
+    if not torch.cuda.is_available():
+        monkeypatch.setenv("GENESIS_DEVICE", "cuda")
+        gen = SyntheticGenerator(method="tvae", backend="torch", epochs=1, verbose=False)
+        with pytest.raises(DeviceNotAvailableError, match="GENESIS_DEVICE='cuda'"):
+            gen.fit(table)

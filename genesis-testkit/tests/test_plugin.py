@@ -59,6 +59,44 @@ def test_option_with_explicit_paths_adds_the_suite(pytester: pytest.Pytester):
     assert result.ret == 0
 
 
+def test_device_option_runs_the_suite_on_that_device(pytester: pytest.Pytester):
+    # What the fits see: GENESIS_DEVICE is set for the session, and "auto" follows it.
+    pytester.makepyfile(
+        test_env="""
+import os
+from genesis.backends import get_device
+
+def test_env():
+    assert os.environ["GENESIS_DEVICE"] == "cpu"
+    assert get_device("auto", backend="torch") == "cpu"
+"""
+    )
+    result = pytester.runpytest_subprocess(
+        "test_env.py",
+        "--genesis-backend=torch",
+        "--genesis-device=cpu",
+        "-v",
+        "-k",
+        "test_env or auto_picks or fit_sample_columns_and_dtypes",
+    )
+    result.stdout.fnmatch_lines(["*genesis conformance suite: backend=torch, device=cpu*"])
+    outcomes = result.parseoutcomes()
+    assert outcomes.get("passed", 0) >= 4, result.stdout.str()
+    assert outcomes.get("failed", 0) == 0 and outcomes.get("error", 0) == 0
+
+
+def test_an_absent_device_fails_the_fits_with_the_reason(pytester: pytest.Pytester):
+    import torch
+
+    if torch.cuda.is_available():
+        pytest.skip("needs a machine without CUDA")
+    result = pytester.runpytest_subprocess(
+        "--genesis-backend=torch", "--genesis-device=cuda", "-k", "auto_picks"
+    )
+    result.stdout.fnmatch_lines(["*DeviceNotAvailableError*GENESIS_DEVICE='cuda'*"])
+    assert result.ret != 0
+
+
 def test_unknown_backend_fails_loudly_not_skips(pytester: pytest.Pytester):
     result = pytester.runpytest_subprocess("--genesis-backend=nope")
     outcomes = result.parseoutcomes()

@@ -222,7 +222,7 @@ def _training_options(func: F) -> F:
             type=click.Choice(["auto", "cpu", "cuda", "mps"], case_sensitive=False),
             default="auto",
             show_default=True,
-            help="Where to train.",
+            help="Where to train (auto: GENESIS_DEVICE, else the best the backend sees).",
         ),
         _precision_option(
             "bfloat16: mixed-precision training of CTGAN and TVAE (faster on hardware "
@@ -1219,6 +1219,7 @@ def backends(show_traceback: bool) -> None:
     what `backend='auto'` picks (unless GENESIS_BACKEND says otherwise).
     """
     from genesis.backends import discover_backends
+    from genesis.backends.devices import DEVICE_ENV_VAR
     from genesis.backends.selection import requested_backend_name
 
     registry = discover_backends()
@@ -1251,6 +1252,9 @@ def backends(show_traceback: bool) -> None:
     requested = requested_backend_name(None)
     if requested != "auto":
         click.echo(f"\nGENESIS_BACKEND selects: {requested}")
+    device = os.environ.get(DEVICE_ENV_VAR, "").strip()
+    if device and device.lower() != "auto":
+        click.echo(f"\n{DEVICE_ENV_VAR} selects: {device}")
     for failure in registry.failures.values():
         click.echo(f"\nplugin {failure.name!r} ({failure.target}) failed to load:", err=True)
         text = failure.traceback if show_traceback else failure.traceback.strip().splitlines()[-1]

@@ -29,7 +29,8 @@ class GeneratorConfig:
         method: ``"ctgan"``, ``"tvae"`` or ``"timegan"``.
         backend: a :class:`BackendType`, an installed backend's name, or ``AUTO``
             (then ``GENESIS_BACKEND``, then priority order decides).
-        device: ``"auto"``, ``"cpu"``, ``"cuda"`` or ``"mps"``.
+        device: ``"auto"`` (then ``GENESIS_DEVICE``, then the best device the
+            backend sees), ``"cpu"``, ``"cuda"`` or ``"mps"``.
         seed: makes a fit and its samples repeat exactly on the same backend and
             machine; ``None`` for fresh randomness.
         epochs: overrides the method's epoch count (``ctgan.epochs``/``tvae.epochs``);

@@ -5,10 +5,15 @@ are added and no backend is touched. With it, the conformance suite (the
 ``check_*.py`` modules of :mod:`genesis_testkit.suite`) is collected and runs
 against the named backend; when no test paths were given on the command line,
 only the suite runs.
+
+``--genesis-device=KIND`` runs the suite's fits on that device (``cpu``,
+``cuda``, ``cuda:1``, ``mps``) instead of the best one the backend sees: it sets
+``GENESIS_DEVICE`` for the session, which ``device="auto"`` follows.
 """
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -19,7 +24,9 @@ if TYPE_CHECKING:
     from genesis.backends import BackendRegistry
 
 SUITE_DIR = Path(__file__).parent / "suite"
+_SAVED_DEVICE = pytest.StashKey[str | None]()
 OPTION = "--genesis-backend"
+DEVICE_OPTION = "--genesis-device"
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -34,6 +41,15 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         help="run the Genesis conformance suite against the installed backend NAME "
         "(torch, tensorflow, or a third-party backend's name).",
     )
+    group.addoption(
+        DEVICE_OPTION,
+        action="store",
+        dest="genesis_device",
+        default=None,
+        metavar="KIND",
+        help="run the suite's fits on this device (cpu, cuda, cuda:1, mps) instead of the "
+        "best the backend sees; sets GENESIS_DEVICE for the session.",
+    )
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -41,6 +57,12 @@ def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line(
         "markers", "genesis_capability(name): the test needs a backend capability"
     )
+    device = config.getoption("genesis_device")
+    if device:
+        from genesis.backends import DEVICE_ENV_VAR
+
+        config.stash[_SAVED_DEVICE] = os.environ.get(DEVICE_ENV_VAR)
+        os.environ[DEVICE_ENV_VAR] = device
     if not config.getoption("genesis_backend"):
         return
     suite = str(SUITE_DIR)
@@ -49,6 +71,19 @@ def pytest_configure(config: pytest.Config) -> None:
         config.args[:] = [suite]
     elif suite not in config.args:
         config.args.append(suite)
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    """Put ``GENESIS_DEVICE`` back as it was before ``--genesis-device``."""
+    if _SAVED_DEVICE not in config.stash:
+        return
+    from genesis.backends import DEVICE_ENV_VAR
+
+    saved = config.stash[_SAVED_DEVICE]
+    if saved is None:
+        os.environ.pop(DEVICE_ENV_VAR, None)
+    else:
+        os.environ[DEVICE_ENV_VAR] = saved
 
 
 def pytest_collect_file(file_path: Path, parent: pytest.Collector) -> pytest.Module | None:
@@ -65,9 +100,12 @@ def pytest_collect_file(file_path: Path, parent: pytest.Collector) -> pytest.Mod
 
 
 def pytest_report_header(config: pytest.Config) -> str | None:
-    """Say which backend the suite runs against."""
+    """Say which backend (and device) the suite runs against."""
     name = config.getoption("genesis_backend")
-    return f"genesis conformance suite: backend={name}" if name else None
+    device = config.getoption("genesis_device")
+    if not name:
+        return None
+    return f"genesis conformance suite: backend={name}" + (f", device={device}" if device else "")
 
 
 @pytest.fixture(scope="session")

@@ -9,7 +9,7 @@ Example:
 """
 
 from genesis.backends.backend import Backend
-from genesis.backends.devices import DEVICE_KINDS, get_device
+from genesis.backends.devices import DEVICE_ENV_VAR, DEVICE_KINDS, get_device
 from genesis.backends.info import (
     BackendInfo,
     BackendType,
@@ -34,6 +34,7 @@ from genesis.errors import BackendNotAvailableError, DeviceNotAvailableError
 
 __all__ = [
     "BUILTIN_INSTALL_COMMANDS",
+    "DEVICE_ENV_VAR",
     "DEVICE_KINDS",
     "ENTRY_POINT_GROUP",
     "ENV_VAR",

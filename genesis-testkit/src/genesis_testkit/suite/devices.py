@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import os
+
 import pytest
 
-from genesis.backends import DEVICE_KINDS, DeviceNotAvailableError, get_device
+from genesis.backends import DEVICE_ENV_VAR, DEVICE_KINDS, DeviceNotAvailableError, get_device
 
 
 class DeviceTests:
@@ -18,6 +20,9 @@ class DeviceTests:
     def test_auto_picks_the_best_present(self, genesis_backend):
         devices = genesis_backend.query_devices()
         expected = next(d for d in DEVICE_KINDS if d in devices)
+        chosen = os.environ.get(DEVICE_ENV_VAR, "").strip().lower()  # --genesis-device
+        if chosen and chosen != "auto":
+            expected = chosen
         assert get_device("auto", backend=genesis_backend.name) == expected
 
     def test_cpu_always_resolves(self, genesis_backend):
