@@ -53,6 +53,7 @@ from genesis.backends.info import RuntimeOptions
 from genesis.errors import ConfigurationError, MethodNotSupportedError
 from genesis.models.activations import output_layout
 from genesis.models.batches import CTGANBatch, TVAEBatch
+from genesis.models.numpy_forward import onehot_positions
 from genesis.models.spec import CTGANParams, ModelSpec, TVAEParams
 from genesis.models.weights import validate_weights
 from genesis.training.memory import keep_freed_heap
@@ -169,17 +170,6 @@ def _to_tensor(array: np.ndarray, device: torch.device) -> torch.Tensor:
     if not array.flags.writeable:
         array = array.copy()
     return torch.from_numpy(array).to(device)
-
-
-def onehot_positions(cond: np.ndarray) -> np.ndarray | None:
-    """Each row's set position if every row of ``cond`` is one-hot (a single 1), else None.
-
-    Checked on the host, before the vectors reach the device (no device sync).
-    """
-    positions = cond.argmax(axis=-1)
-    bits = np.take_along_axis(cond, positions[..., None], axis=-1)[..., 0]
-    exact = (np.count_nonzero(cond, axis=-1) == 1) & (bits == 1)
-    return positions.astype(np.int64) if exact.all() else None
 
 
 def _condition_index(cond: np.ndarray, device: torch.device) -> torch.Tensor | None:

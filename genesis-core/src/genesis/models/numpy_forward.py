@@ -6,7 +6,9 @@ network output that :mod:`genesis.models.activations` turns into rows. Every
 backend's ``genesis_generate`` must agree with them (the conformance suite checks
 it), and they let a saved model sample without any deep-learning framework.
 
-Arithmetic is float32 throughout, as in the backends.
+Arithmetic is float32 throughout, as in the backends. The rows are run in blocks
+whose activations stay in the CPU's cache, and a one-hot condition vector's product
+is the one kernel row it selects (gathered, not multiplied).
 """
 
 from __future__ import annotations
@@ -18,14 +20,23 @@ import numpy as np
 from genesis.models.spec import CTGANParams, ModelSpec, TVAEParams
 from genesis.models.weights import dense_names
 
-__all__ = ["ctgan_generator_forward", "fold_batchnorm", "tvae_decoder_forward"]
+__all__ = ["ctgan_generator_forward", "fold_batchnorm", "onehot_positions", "tvae_decoder_forward"]
+
+#: Rows per block: the widest layer's activations of a block take about 8 MB.
+_BLOCK_BYTES = 8 << 20
 
 
-def _dense(weights: Mapping[str, np.ndarray], prefix: str, x: np.ndarray) -> np.ndarray:
-    kernel, bias = dense_names(prefix)
-    out = x @ np.asarray(weights[kernel], dtype=np.float32)
-    out += np.asarray(weights[bias], dtype=np.float32)
-    return out
+def _block_rows(width: int) -> int:
+    """Rows per block for layers at most ``width`` wide."""
+    return max(256, _BLOCK_BYTES // (4 * max(width, 1)))
+
+
+def onehot_positions(cond: np.ndarray) -> np.ndarray | None:
+    """Each row's set position if every row of ``cond`` is one-hot (a single 1), else None."""
+    positions = cond.argmax(axis=-1)
+    bits = np.take_along_axis(cond, positions[..., None], axis=-1)[..., 0]
+    exact = (np.count_nonzero(cond, axis=-1) == 1) & (bits == 1)
+    return positions.astype(np.int64) if exact.all() else None
 
 
 def fold_batchnorm(
@@ -52,10 +63,18 @@ def fold_batchnorm(
     return kernel * scale, (bias - mean) * scale + beta
 
 
-def _dense_over_parts(parts: list[np.ndarray], kernel: np.ndarray, bias: np.ndarray) -> np.ndarray:
-    """``concatenate(parts, axis=1) @ kernel + bias`` without building the concatenation.
+def _dense_over_parts(
+    parts: list[np.ndarray],
+    kernel: np.ndarray,
+    bias: np.ndarray,
+    cond: np.ndarray | None = None,
+    positions: np.ndarray | None = None,
+) -> np.ndarray:
+    """``concatenate(parts + [cond], axis=1) @ kernel + bias`` without building the concatenation.
 
     The kernel's rows are split where the parts meet: each part meets its own rows.
+    The condition block comes last; with ``positions`` (each row's one set bit) its
+    product is the gathered kernel row.
     """
     out = np.broadcast_to(bias, (parts[0].shape[0], bias.shape[0])).copy()
     start = 0
@@ -63,6 +82,10 @@ def _dense_over_parts(parts: list[np.ndarray], kernel: np.ndarray, bias: np.ndar
         stop = start + part.shape[1]
         out += part @ kernel[start:stop]
         start = stop
+    if positions is not None:
+        out += kernel[start:][positions]
+    elif cond is not None:
+        out += cond @ kernel[start:]
     return out
 
 
@@ -96,30 +119,47 @@ def ctgan_generator_forward(
     params = spec.params
     if not isinstance(params, CTGANParams):
         raise ValueError(f"expected a CTGAN spec, got method {spec.method!r}")
-    parts = [_as_input(noise, "noise", params.embedding_dim)]
+    z = _as_input(noise, "noise", params.embedding_dim)
+    c = None
     if spec.cond_dim:
         if cond is None:
             raise ValueError(f"cond is required: the model has cond_dim {spec.cond_dim}")
         c = _as_input(cond, "cond", spec.cond_dim)
-        if c.shape[0] != parts[0].shape[0]:
-            raise ValueError(f"noise has {parts[0].shape[0]} rows but cond has {c.shape[0]}")
-        parts.append(c)
-    # Each residual block's input is concat([h_i, ..., h_1, noise, cond]): the parts
-    # are kept apart, newest first, and each dense layer meets them one by one.
+        if c.shape[0] != z.shape[0]:
+            raise ValueError(f"noise has {z.shape[0]} rows but cond has {c.shape[0]}")
+    positions = None if c is None else onehot_positions(c)
+    layers: list[tuple[np.ndarray, np.ndarray]] = []
     for i in range(len(params.generator_dim)):
         kernel, bias = (
             np.asarray(weights[name], dtype=np.float32)
             for name in dense_names(f"generator.residual.{i}.dense")
         )
-        kernel, bias = fold_batchnorm(
-            kernel, bias, weights, f"generator.residual.{i}.batchnorm", params.batchnorm_eps
+        layers.append(
+            fold_batchnorm(
+                kernel, bias, weights, f"generator.residual.{i}.batchnorm", params.batchnorm_eps
+            )
         )
-        h = _dense_over_parts(parts, kernel, bias)
-        parts.insert(0, np.maximum(h, 0.0, out=h))
-    kernel, bias = (
-        np.asarray(weights[name], dtype=np.float32) for name in dense_names("generator.output")
+    kernel_name, bias_name = dense_names("generator.output")
+    layers.append(
+        (
+            np.asarray(weights[kernel_name], dtype=np.float32),
+            np.asarray(weights[bias_name], dtype=np.float32),
+        )
     )
-    return _dense_over_parts(parts, kernel, bias)
+    out = np.empty((z.shape[0], spec.data_dim), dtype=np.float32)
+    step = _block_rows(max(max(kernel.shape) for kernel, _ in layers))
+    for lo in range(0, z.shape[0], step):
+        hi = min(lo + step, z.shape[0])
+        block_c = None if c is None else c[lo:hi]
+        block_p = None if positions is None else positions[lo:hi]
+        # Each residual block's input is concat([h_i, ..., h_1, noise], cond): the parts
+        # are kept apart, newest first, and each dense layer meets them one by one.
+        parts = [z[lo:hi]]
+        for kernel, bias in layers[:-1]:
+            h = _dense_over_parts(parts, kernel, bias, block_c, block_p)
+            parts.insert(0, np.maximum(h, 0.0, out=h))
+        out[lo:hi] = _dense_over_parts(parts, *layers[-1], block_c, block_p)
+    return out
 
 
 def tvae_decoder_forward(
@@ -142,8 +182,21 @@ def tvae_decoder_forward(
     params = spec.params
     if not isinstance(params, TVAEParams):
         raise ValueError(f"expected a TVAE spec, got method {spec.method!r}")
-    x = _as_input(noise, "noise", params.embedding_dim)
-    for i in range(len(params.decompress_dims)):
-        x = _dense(weights, f"decoder.hidden.{i}", x)
-        np.maximum(x, 0.0, out=x)
-    return _dense(weights, "decoder.output", x)
+    z = _as_input(noise, "noise", params.embedding_dim)
+    names = [f"decoder.hidden.{i}" for i in range(len(params.decompress_dims))]
+    layers = [
+        tuple(np.asarray(weights[n], dtype=np.float32) for n in dense_names(name))
+        for name in [*names, "decoder.output"]
+    ]
+    out = np.empty((z.shape[0], spec.data_dim), dtype=np.float32)
+    step = _block_rows(max(max(kernel.shape) for kernel, _ in layers))
+    for lo in range(0, z.shape[0], step):
+        x = z[lo : lo + step]
+        for kernel, bias in layers[:-1]:
+            x = x @ kernel
+            x += bias
+            np.maximum(x, 0.0, out=x)
+        kernel, bias = layers[-1]
+        np.matmul(x, kernel, out=out[lo : lo + step])
+        out[lo : lo + step] += bias
+    return out
