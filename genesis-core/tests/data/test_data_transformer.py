@@ -270,6 +270,17 @@ def test_inverse_choices_equals_inverse_of_the_one_hot_rows(
         fitted_mixed.inverse_choices(scalars, choices[1:], np.random.default_rng(5))
     with pytest.raises(DataValidationError, match="scalars"):
         fitted_mixed.inverse_choices(scalars[:, :5], choices, np.random.default_rng(5))
+    with pytest.raises(DataValidationError, match="integers"):
+        fitted_mixed.inverse_choices(scalars, choices.astype(float), np.random.default_rng(5))
+    widths = [s.width for s in spans if s.activation == "softmax"]
+    too_big = choices.copy()
+    too_big[3, 7] = widths[3]
+    with pytest.raises(DataValidationError, match=rf"span 3 must lie in \[0, {widths[3]}\)"):
+        fitted_mixed.inverse_choices(scalars, too_big, np.random.default_rng(5))
+    negative = choices.copy()
+    negative[0, 0] = -1
+    with pytest.raises(DataValidationError, match="span 0"):
+        fitted_mixed.inverse_choices(scalars, negative, np.random.default_rng(5))
 
 
 def test_missing_rates_are_reproduced(

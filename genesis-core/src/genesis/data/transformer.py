@@ -232,22 +232,31 @@ class DataTransformer:
             The table, as :meth:`inverse_transform` returns it.
 
         Raises:
-            DataValidationError: if the shapes do not match the fitted layout.
+            DataValidationError: if the shapes do not match the fitted layout, or a
+                choice is not an integer position inside its span.
         """
         encoders = self._fitted()
         n_tanh = sum(isinstance(e, ContinuousColumn) for e in encoders)  # one scalar each
-        n_softmax = len(self.output_spans) - n_tanh
+        widths = np.array([s.width for s in self.output_spans if s.activation == "softmax"])
         scalars, choices = np.asarray(scalars), np.asarray(choices)
         if (
             scalars.ndim != 2
             or choices.ndim != 2
             or scalars.shape[0] != n_tanh
-            or choices.shape[0] != n_softmax
+            or choices.shape[0] != widths.size
             or scalars.shape[1] != choices.shape[1]
         ):
             raise DataValidationError(
                 f"Expected scalars of shape ({n_tanh}, n) and choices of shape "
-                f"({n_softmax}, n), got {scalars.shape} and {choices.shape}."
+                f"({widths.size}, n), got {scalars.shape} and {choices.shape}."
+            )
+        if not np.issubdtype(choices.dtype, np.integer):
+            raise DataValidationError(f"choices must be integers, got dtype {choices.dtype}.")
+        if choices.size and ((choices < 0) | (choices >= widths[:, None])).any():
+            bad = int(np.flatnonzero(((choices < 0) | (choices >= widths[:, None])).any(axis=1))[0])
+            raise DataValidationError(
+                f"choices of softmax span {bad} must lie in [0, {widths[bad]}), got values "
+                f"from {choices[bad].min()} to {choices[bad].max()}."
             )
         columns: dict[str, pd.Series] = {}
         next_scalar, next_choice = 0, 0
