@@ -264,7 +264,7 @@ class DrawnRows:
     choices: np.ndarray
 
     def __len__(self) -> int:
-        return int(self.choices.shape[1] if self.choices.size else self.scalars.shape[1])
+        return int(self.choices.shape[1])  # (n_softmax, n), also when either is 0
 
     def take(self, rows: np.ndarray) -> DrawnRows:
         """The rows selected by ``rows`` (a boolean mask or indices)."""
