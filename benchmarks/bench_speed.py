@@ -202,6 +202,22 @@ def main(argv: list[str] | None = None) -> int:
             ],
             rows,
         )
+        split = per_epoch_rows(idle_medians)
+        if split:
+            print_table(
+                "Fixed cost and time per epoch, from the smallest and largest epoch counts "
+                "above (seconds; the target applies to the wall time, this shows where it goes)",
+                [
+                    "method",
+                    "epochs",
+                    "ctgan fixed",
+                    "genesis fixed",
+                    "ctgan / epoch",
+                    "genesis / epoch",
+                    "per-epoch genesis/ctgan",
+                ],
+                split,
+            )
 
     if not args.skip_busy:
         rows = []
@@ -252,6 +268,42 @@ def main(argv: list[str] | None = None) -> int:
     if errors:
         print(f"{errors} measurement(s) failed; see the lines above", file=sys.stderr)
     return 1 if errors else 0
+
+
+def per_epoch_rows(medians: dict[tuple[str, int], tuple[float, float]]) -> list[list[Any]]:
+    """Split each method's fit time into a fixed cost and a time per epoch.
+
+    ``medians`` maps ``(method, epochs)`` to the ``(ctgan, genesis)`` median seconds.
+    For a method measured at two or more epoch counts, the smallest ``a`` and the
+    largest ``b`` give ``per epoch = (t_b - t_a) / (b - a)`` and ``fixed = t_a - a *
+    per epoch`` for each implementation: the transform, the model's construction
+    and what else a fit pays once, against the training step's share.
+    """
+    rows: list[list[Any]] = []
+    for method in dict.fromkeys(m for m, _ in medians):
+        counts = sorted(e for m, e in medians if m == method)
+        if len(counts) < 2:
+            continue
+        low, high = counts[0], counts[-1]
+        split = []
+        for side in (0, 1):
+            per_epoch = (medians[(method, high)][side] - medians[(method, low)][side]) / (
+                high - low
+            )
+            split.append((medians[(method, low)][side] - low * per_epoch, per_epoch))
+        (peer_fixed, peer_epoch), (ours_fixed, ours_epoch) = split
+        rows.append(
+            [
+                method,
+                f"{low}-{high}",
+                peer_fixed,
+                ours_fixed,
+                peer_epoch,
+                ours_epoch,
+                ratio(ours_epoch, peer_epoch),
+            ]
+        )
+    return rows
 
 
 def _strip(runs: list[dict[str, Any]]) -> list[dict[str, Any]]:
