@@ -61,19 +61,6 @@ class TabularMethod(ABC):
     ) -> DrawnRows:
         """Turn raw generator output into the rows' scalars and categories (activations, draws)."""
 
-    def decode(
-        self,
-        raw: np.ndarray,
-        spec: ModelSpec,
-        weights: Mapping[str, np.ndarray],
-        rng: np.random.Generator,
-    ) -> np.ndarray:
-        """Turn raw generator output into ``(n, data_dim)`` transformed rows (one-hot blocks).
-
-        :meth:`draw`, with the one-hot blocks built; the same draws from ``rng``.
-        """
-        return self.draw(raw, spec, weights, rng).one_hot(spec.output_spans, spec.data_dim)
-
     @property
     def embedding_dim(self) -> int:
         """Width of the noise the generative network takes."""
