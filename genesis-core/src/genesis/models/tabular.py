@@ -4,7 +4,7 @@ A backend provides the tensors (networks, losses, optimizer steps); everything
 here is numpy and the same for every backend: which networks to build
 (:meth:`TabularMethod.spec`), what each training step sees
 (:meth:`TabularMethod.epoch_batches`), and how raw network output becomes
-transformed rows (:meth:`TabularMethod.draw`, :meth:`TabularMethod.decode`).
+each row's scalars and categories (:meth:`TabularMethod.draw`).
 """
 
 from __future__ import annotations
