@@ -480,6 +480,11 @@ def write_json(path: str | None, payload: dict[str, Any]) -> None:
     print(f"wrote {path}")
 
 
+def comma_list(value: str) -> list[str]:
+    """``"a, b,"`` -> ``["a", "b"]``: the type of the comma-separated options."""
+    return [item.strip() for item in value.split(",") if item.strip()]
+
+
 def add_common_args(parser: argparse.ArgumentParser) -> None:
     """``--repeats``, ``--seed``, ``--quick``, ``--json``, ``--methods``."""
     parser.add_argument("--repeats", type=int, default=None, help="measurements per figure")
@@ -487,7 +492,7 @@ def add_common_args(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--methods",
         default="ctgan,tvae",
-        type=lambda s: [m.strip() for m in s.split(",") if m.strip()],
+        type=comma_list,
         help="comma-separated: ctgan,tvae",
     )
     parser.add_argument(

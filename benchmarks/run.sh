@@ -5,7 +5,7 @@
 #
 #   benchmarks/run.sh [--setup-only] [SCRIPT ...] [OPTION ...]
 #
-#   SCRIPT   transform sampling speed backends quality, or all (the default), in that order;
+#   SCRIPT   transform sampling speed floor backends quality, or all (the default), in that order;
 #            timegan (TimeGAN on Sines and Stocks, hours at the paper's budget) only by name
 #   OPTION   passed to every script: --quick, --data PATH, --meta PATH, --rows N,
 #            --repeats N, --seed N, --methods ctgan,tvae, --genesis-threads N,
@@ -22,14 +22,14 @@ HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 cd "$HERE"   # requirements.txt names ../genesis-* relative to this folder
 PYTHON="${PYTHON:-python3}"
 VENV="$HERE/.venv"
-ALL=(transform sampling speed backends quality)
+ALL=(transform sampling speed floor backends quality)
 
 scripts=()
 opts=()
 setup_only=0
 for arg in "$@"; do
     case "$arg" in
-        transform|sampling|speed|backends|quality|timegan) scripts+=("$arg") ;;
+        transform|sampling|speed|floor|backends|quality|timegan) scripts+=("$arg") ;;
         all) scripts+=("${ALL[@]}") ;;
         --setup-only) setup_only=1 ;;
         *) opts+=("$arg") ;;

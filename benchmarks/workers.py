@@ -285,3 +285,165 @@ def transform_genesis(spec: DataSpec) -> dict[str, Any]:
         "width": matrix.shape[1],
         "threads": blas_threads() | {"set_by": "numpy defaults"},
     }
+
+
+# ------------------------------------------------------------------ the step's floor
+
+
+def epochs_peer(
+    method: str, spec: DataSpec, epochs: int, seed: int, threads: int | None
+) -> dict[str, Any]:
+    """Fit ctgan and time each of its epochs from its optimizer steps.
+
+    ctgan has no per-epoch callback; torch's global optimizer step hook
+    (``register_optimizer_step_post_hook``) sees every ``Adam.step`` it makes. The
+    optimizer that steps last in each iteration (CTGAN: the generator's, after the
+    critic's; TVAE: its only one) marks the end of a training step, and every
+    ``steps``-th mark the end of an epoch. ``epoch_seconds[0]`` runs from the first
+    step's end, so it lacks that step: drop it.
+    """
+    set_by = _peer_setup(threads)
+    from ctgan import CTGAN, TVAE
+    from torch.optim.optimizer import register_optimizer_step_post_hook
+
+    table = load_table(spec)
+    cls = {"ctgan": CTGAN, "tvae": TVAE}[method]
+    model = cls(epochs=epochs, batch_size=BATCH_SIZE, verbose=False)
+    model.set_random_state(seed)
+    marks: dict[int, list[float]] = {}
+
+    def mark(optimizer: Any, _args: Any, _kwargs: Any) -> None:
+        marks.setdefault(id(optimizer), []).append(time.perf_counter())
+
+    handle = register_optimizer_step_post_hook(mark)
+    try:
+        with Stopwatch() as sw:
+            model.fit(table.train, table.discrete_columns)
+    finally:
+        handle.remove()
+    last = max(marks.values(), key=lambda stamps: stamps[0])
+    steps, leftover = divmod(len(last), epochs)
+    if leftover or not steps:
+        raise RuntimeError(f"ctgan made {len(last)} steps in {epochs} epochs")
+    ends = last[steps - 1 :: steps]
+    return {
+        "status": "ok",
+        "seconds": sw.seconds,
+        "steps_per_epoch": steps,
+        "epoch_seconds": [b - a for a, b in itertools.pairwise([last[0], *ends])],
+        "rows": len(table.train),
+        "threads": torch_threads(set_by),
+    }
+
+
+#: The profiler's names of the matrix products, and how to read their shapes.
+_PRODUCTS = ("aten::mm", "aten::addmm", "aten::addmm_", "aten::bmm", "aten::baddbmm")
+
+
+def products_genesis(
+    method: str, spec: DataSpec, precision: str, threads: int, rounds: int
+) -> dict[str, Any]:
+    """Time the matrix products of Genesis's training step alone, and the CPU's best rate.
+
+    A one-epoch fit (torch backend, ``precision``) runs under ``torch.profiler``,
+    which records each product's shapes and dtypes. They are replayed, in the
+    recorded order, on random tensors of the same shapes and dtypes with
+    preallocated outputs, ``threads`` torch threads and nothing else between them:
+    the time the step cannot go below while it computes these products. Also timed:
+    a 1,024-square product of the same dtype (the rate this CPU reaches at best).
+    """
+    quiet_warnings()
+    import torch
+    from torch.profiler import ProfilerActivity, profile
+
+    import genesis_torch.training  # noqa: F401
+    from genesis import SyntheticGenerator
+
+    table = load_table(spec)
+    gen = SyntheticGenerator(
+        method=method,
+        backend="torch",
+        epochs=1,
+        batch_size=BATCH_SIZE,
+        seed=0,
+        verbose=False,
+        num_threads=threads,
+        precision=precision,
+    )
+    steps: list[int] = []
+    with profile(activities=[ProfilerActivity.CPU], record_shapes=True) as prof:
+        gen.fit(
+            table.train,
+            discrete_columns=table.discrete_columns,
+            callbacks=[lambda result: steps.append(result.steps)],
+        )
+    calls = [
+        (e.name, [list(s) for s in e.input_shapes], list(e.input_dtypes))
+        for e in prof.events()
+        if e.name in _PRODUCTS
+    ]
+    per_step, leftover = divmod(len(calls), steps[0])
+    if leftover or not per_step:
+        raise RuntimeError(f"{len(calls)} products in {steps[0]} steps: not one step's worth each")
+
+    torch.set_num_threads(threads)
+    replay, macs = [], 0
+    for name, shapes, dtypes in calls[:per_step]:
+        run, mac = _product(name, shapes, dtypes, torch)
+        replay.append(run)
+        macs += mac
+
+    def one_epoch() -> float:
+        with Stopwatch() as sw:
+            for _ in range(steps[0]):
+                for run in replay:
+                    run()
+        return sw.seconds
+
+    one_epoch()  # warm up
+    epoch_seconds = [one_epoch() for _ in range(rounds)]
+    dtype = torch.bfloat16 if precision == "bfloat16" else torch.float32
+    return {
+        "status": "ok",
+        "steps_per_epoch": steps[0],
+        "products_per_step": per_step,
+        "macs_per_step": macs,
+        "epoch_seconds": epoch_seconds,
+        "peak_gmacs": _peak_rate(torch, dtype, rounds),
+        "threads": torch_threads(f"set_num_threads({threads}) for the replay"),
+    }
+
+
+def _product(name: str, shapes: list[list[int]], dtypes: list[str], torch: Any) -> tuple[Any, int]:
+    """A closure computing one recorded product on random tensors, and its multiply-adds."""
+    kinds = {"float": torch.float32, "c10::BFloat16": torch.bfloat16, "c10::Half": torch.float16}
+    tensors = [
+        torch.randn(shape, dtype=kinds.get(dtype, torch.float32))
+        for shape, dtype in zip(shapes, dtypes, strict=False)
+        if shape and dtype in kinds
+    ]
+    if name == "aten::mm":
+        a, b = tensors[:2]
+        out = torch.empty(a.shape[0], b.shape[1], dtype=a.dtype)
+        return (lambda: torch.mm(a, b, out=out)), a.shape[0] * a.shape[1] * b.shape[1]
+    if name in ("aten::addmm", "aten::addmm_"):
+        c, a, b = tensors[:3]
+        out = torch.empty(a.shape[0], b.shape[1], dtype=c.dtype)
+        return (lambda: torch.addmm(c, a, b, out=out)), a.shape[0] * a.shape[1] * b.shape[1]
+    a, b = tensors[-2:]  # bmm (a, b), baddbmm (c, a, b)
+    out = torch.empty(a.shape[0], a.shape[1], b.shape[2], dtype=a.dtype)
+    return (lambda: torch.bmm(a, b, out=out)), a.shape[0] * a.shape[1] * a.shape[2] * b.shape[2]
+
+
+def _peak_rate(torch: Any, dtype: Any, rounds: int, n: int = 1024) -> float:
+    """The best of ``rounds`` timings of an ``n``-square product, in GMAC/s."""
+    a, b = torch.randn(n, n, dtype=dtype), torch.randn(n, n, dtype=dtype)
+    out = torch.empty(n, n, dtype=dtype)
+    torch.mm(a, b, out=out)
+    best = float("inf")
+    for _ in range(max(rounds, 3)):
+        with Stopwatch() as sw:
+            for _ in range(10):
+                torch.mm(a, b, out=out)
+        best = min(best, sw.seconds / 10)
+    return n**3 / best / 1e9
