@@ -151,6 +151,15 @@ def main(argv: list[str] | None = None) -> int:
                     verdict(ratio(our_epoch, peer_epoch), TARGET_RATIO),
                 ]
             )
+            results.append(
+                {
+                    "method": method,
+                    "precision": precision,
+                    "ctgan": peer,
+                    "genesis": ours[precision],
+                    "products": floor,
+                }
+            )
             if floor.get("status") != "ok":
                 print(f"  [{method} {precision}] products: {floor.get('error')}", flush=True)
                 continue
@@ -160,15 +169,6 @@ def main(argv: list[str] | None = None) -> int:
                 + ", ".join(f"{s:.3f}" for s in floor["epoch_seconds"])
                 + f" s an epoch [{format_threads(floor['threads'])}]",
                 flush=True,
-            )
-            results.append(
-                {
-                    "method": method,
-                    "precision": precision,
-                    "ctgan": peer,
-                    "genesis": ours[precision],
-                    "products": floor,
-                }
             )
     print_table(
         f"Time per epoch (median of epochs 2-{args.epochs} of {args.repeats} fits; seconds; "

@@ -57,12 +57,8 @@ def fit_peer(
     ``device``: ``"cpu"`` or ``"cuda"`` (ctgan's ``enable_gpu``).
     """
     set_by = _peer_setup(threads)
-    from ctgan import CTGAN, TVAE
-
     table = load_table(spec)
-    cls = {"ctgan": CTGAN, "tvae": TVAE}[method]
-    model = cls(epochs=epochs, batch_size=BATCH_SIZE, enable_gpu=device == "cuda", verbose=False)
-    model.set_random_state(seed)
+    model = _peer_model(method, epochs, seed, device)
     with Stopwatch() as sw:
         model.fit(table.train, table.discrete_columns)
     out: dict[str, Any] = {
@@ -76,6 +72,16 @@ def fit_peer(
     if save_path:
         model.save(save_path)
     return out
+
+
+def _peer_model(method: str, epochs: int, seed: int, device: str = "cpu") -> Any:
+    """ctgan's CTGAN or TVAE with the paper's defaults, batch 500, seeded, quiet."""
+    from ctgan import CTGAN, TVAE
+
+    cls = {"ctgan": CTGAN, "tvae": TVAE}[method]
+    model = cls(epochs=epochs, batch_size=BATCH_SIZE, enable_gpu=device == "cuda", verbose=False)
+    model.set_random_state(seed)
+    return model
 
 
 def sample_peer(path: str, n: int, threads: int | None, device: str = "cpu") -> dict[str, Any]:
@@ -303,13 +309,10 @@ def epochs_peer(
     step's end, so it lacks that step: drop it.
     """
     set_by = _peer_setup(threads)
-    from ctgan import CTGAN, TVAE
     from torch.optim.optimizer import register_optimizer_step_post_hook
 
     table = load_table(spec)
-    cls = {"ctgan": CTGAN, "tvae": TVAE}[method]
-    model = cls(epochs=epochs, batch_size=BATCH_SIZE, verbose=False)
-    model.set_random_state(seed)
+    model = _peer_model(method, epochs, seed)
     marks: dict[int, list[float]] = {}
 
     def mark(optimizer: Any, _args: Any, _kwargs: Any) -> None:
@@ -336,7 +339,7 @@ def epochs_peer(
     }
 
 
-#: The profiler's names of the matrix products, and how to read their shapes.
+#: The profiler's names of the operators that multiply matrices.
 _PRODUCTS = ("aten::mm", "aten::addmm", "aten::addmm_", "aten::bmm", "aten::baddbmm")
 
 
@@ -418,7 +421,7 @@ def _product(name: str, shapes: list[list[int]], dtypes: list[str], torch: Any) 
     """A closure computing one recorded product on random tensors, and its multiply-adds."""
     kinds = {"float": torch.float32, "c10::BFloat16": torch.bfloat16, "c10::Half": torch.float16}
     tensors = [
-        torch.randn(shape, dtype=kinds.get(dtype, torch.float32))
+        torch.randn(shape, dtype=kinds[dtype])
         for shape, dtype in zip(shapes, dtypes, strict=False)
         if shape and dtype in kinds
     ]
